@@ -1,0 +1,23 @@
+"""MkDocs hook: builds the fiches of `fiches/` into the site (logic in `fichotheque.build`)."""
+
+from fichotheque.build import FicheSite
+
+_site: FicheSite | None = None
+
+
+def on_config(config):
+    global _site
+    _site = FicheSite.from_config(config)
+    return _site.configure(config)
+
+
+def on_files(files, config):
+    return _site.add_files(files, config)
+
+
+def on_page_markdown(markdown, page, config, files):
+    return _site.page_markdown(markdown, page)
+
+
+def on_page_content(html, page, config, files):
+    return _site.page_content(html, page)

@@ -1,0 +1,3 @@
+"""mkdocs-macros entry point: a thin wrapper over `fichotheque.macros`."""
+
+from fichotheque.macros import define_env  # noqa: F401

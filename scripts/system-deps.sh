@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Check the Debian packages the build and the tests need; install them when running as root.
+# Usage: scripts/system-deps.sh [pango] [chromium]   (no argument: both)
+set -euo pipefail
+wanted=("$@")
+[ ${#wanted[@]} -eq 0 ] && wanted=(pango chromium)
+
+missing=()
+for what in "${wanted[@]}"; do
+  case "$what" in
+    pango)
+      ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+      fc-list 2>/dev/null | grep -qi 'dejavu' || missing+=(fonts-dejavu-core)
+      ;;
+    chromium)
+      [ -x /usr/bin/chromium ] || missing+=(chromium)
+      ;;
+  esac
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+  echo "Installation des paquets système manquants : ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+else
+  echo "Paquets système manquants : ${missing[*]}" >&2
+  echo "Installez-les avec : sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi

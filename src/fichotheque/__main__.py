@@ -1,0 +1,3 @@
+from fichotheque.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,153 @@
+"""MkDocs integration: turns the validated corpus into pages of the site.
+
+`hooks/fiches.py` forwards MkDocs events here. This module sequences events only; validation
+lives in `fiches.py` and rendering in `pages.py`.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from fichotheque import pages, structure
+from fichotheque.fiches import FICHES_DIR, Corpus, Fiche, load_corpus
+from fichotheque.problems import Problem
+
+log = logging.getLogger("mkdocs.plugins.fichotheque.build")
+
+NAV_PLACEHOLDER = "fiches/index.md"
+CATALOGUE_URI = "catalogue/index.md"
+ASSETS = ("assets/fichotheque.css",)
+WATCHED = ("fiches", "badges", "macros", "src")
+
+
+def project_dir(config) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+def site_config(config) -> structure.SiteConfig:
+    """The core's view of the MkDocs config."""
+    return structure.from_mapping(
+        {
+            "site_name": config.site_name,
+            "site_url": config.site_url or "",
+            "repo_url": config.repo_url or "",
+            "edit_uri": config.edit_uri or "",
+            "extra": dict(config.extra),
+        },
+        project_dir(config),
+    )
+
+
+def format_problems(problems: list[Problem]) -> str:
+    lines = [p.format() for p in problems]
+    count = len(problems)
+    head = f"{count} erreur{'s' if count > 1 else ''} dans les fiches ; le site n'est pas construit :"
+    return "\n".join([head, *lines, "Corrigez-les puis relancez (« fichotheque check » les liste)."])
+
+
+class FicheSite:
+    """State of one MkDocs build: the corpus and how its fiches map to pages."""
+
+    def __init__(self, corpus: Corpus, site: structure.SiteConfig):
+        self.corpus = corpus
+        self.site = site
+        self._by_src = {f.src_uri: f for f in corpus.fiches}
+
+    @classmethod
+    def from_config(cls, config) -> FicheSite:
+        """Load and validate `fiches/`; stop the build with every error if there are any."""
+        site = site_config(config)
+        corpus = load_corpus(site.project_dir)
+        if corpus.errors:
+            raise PluginError(format_problems(corpus.errors))
+        for warning in corpus.warnings:
+            log.warning(warning.format())
+        return cls(corpus, site)
+
+    # -- on_config -------------------------------------------------------------------------
+    def configure(self, config):
+        """Add our theme overrides and stylesheet, and the modules to the navigation."""
+        theme_dir = str(pages.theme_dir())
+        if theme_dir not in config.theme.dirs:
+            # After a custom_dir (the fork's own overrides), before Material's templates.
+            position = 1 if config.theme.custom_dir else 0
+            config.theme.dirs.insert(position, theme_dir)
+        for asset in ASSETS:
+            if asset not in config.extra_css:
+                config.extra_css.append(asset)
+        config.nav = self._nav(config.nav)
+        for folder in WATCHED:
+            path = self.site.project_dir / folder
+            if path.exists() and str(path) not in config.watch:
+                config.watch.append(str(path))
+        return config
+
+    def _nav(self, nav):
+        """Replace the `fiches/index.md` entry with a section listing every module."""
+        if not nav:
+            return nav
+        section = [NAV_PLACEHOLDER] + [{m.title: m.url + "index.md"} for m in self.corpus.modules]
+        result = []
+        for item in nav:
+            if isinstance(item, dict) and list(item.values()) == [NAV_PLACEHOLDER]:
+                result.append({next(iter(item)): section})
+            elif item == NAV_PLACEHOLDER:
+                result.append({"Fiches": section})
+            else:
+                result.append(item)
+        return result
+
+    # -- on_files --------------------------------------------------------------------------
+    def add_files(self, files: Files, config) -> Files:
+        """Add fiches (out of the navigation), their images, module pages and the catalogue."""
+        for fiche in self.corpus.fiches:
+            f = File.generated(config, fiche.src_uri, abs_src_path=str(fiche.path),
+                               inclusion=InclusionLevel.NOT_IN_NAV)
+            # Edit button: fiches sit beside docs/ at the repository root.
+            f.edit_uri = f"../{fiche.rel_path}" if config.edit_uri else None
+            self._replace(files, f)
+        for module in self.corpus.modules:
+            self._replace(files, File.generated(config, module.url + "index.md",
+                                                content=pages.module_page(module, self.site)))
+            for asset in sorted(module.path.rglob("*")):
+                if asset.is_file() and asset.suffix.lower() not in (".md", ".yml", ".yaml"):
+                    uri = f"{FICHES_DIR}/{asset.relative_to(module.path.parent).as_posix()}"
+                    self._replace(files, File.generated(config, uri, abs_src_path=str(asset)))
+        if files.get_file_from_path(NAV_PLACEHOLDER) is None:
+            files.append(File.generated(config, NAV_PLACEHOLDER,
+                                        content=pages.modules_overview(self.corpus, self.site)))
+        if files.get_file_from_path(CATALOGUE_URI) is None:
+            files.append(File.generated(config, CATALOGUE_URI,
+                                        content=pages.catalogue_page(self.corpus, self.site)))
+        return files
+
+    @staticmethod
+    def _replace(files: Files, new: File) -> None:
+        old = files.get_file_from_path(new.src_uri)
+        if old is not None:
+            files.remove(old)
+        files.append(new)
+
+    # -- pages -----------------------------------------------------------------------------
+    def fiche_for(self, page) -> Fiche | None:
+        return self._by_src.get(page.file.src_uri)
+
+    def page_markdown(self, markdown: str, page) -> str:
+        """Fiche titles are untrusted: the theme prints `page.title` unescaped in <title>."""
+        fiche = self.fiche_for(page)
+        if fiche is not None:
+            page.meta["title"] = html.escape(fiche.title)
+        return markdown
+
+    def page_content(self, content: str, page) -> str:
+        """Put the metadata header above a fiche's content."""
+        fiche = self.fiche_for(page)
+        if fiche is None:
+            return content
+        module = self.corpus.module(fiche.module)
+        return pages.fiche_header(fiche, self.site, module) + content

@@ -1,0 +1,117 @@
+"""Rendering of the site's generated pages and fragments from the corpus (no MkDocs here).
+
+Everything taken from a fiche's metadata is escaped: contributor content is untrusted.
+Generated pages are Markdown so that MkDocs resolves their links (directory URLs or not).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from fichotheque.fiches import Corpus, Fiche, Module
+from fichotheque.structure import SiteConfig
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
+
+
+def md_text(text: str) -> str:
+    """Escape untrusted text for inclusion in generated Markdown (no HTML, no syntax)."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(" ".join(str(text).split()), quote=False))
+
+
+def french_date(date) -> str:
+    day = "1er" if date.day == 1 else str(date.day)
+    return f"{day} {MONTHS[date.month - 1]} {date.year}"
+
+
+def duration_text(minutes: int) -> str:
+    hours, rest = divmod(int(minutes), 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h" + (f" {rest:02d}" if rest else "")
+
+
+@cache
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("fichotheque", "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["french_date"] = french_date
+    env.filters["duration"] = duration_text
+    env.filters["md"] = md_text
+    return env
+
+
+def render(template: str, **context) -> str:
+    return _env().get_template(template).render(**context)
+
+
+def attribution(fiche: Fiche, site: SiteConfig) -> str:
+    """Ready-to-paste TASL credit line: title, author, source, licence."""
+    lic = fiche.licence_info
+    licence = f"{lic.short_name} ({lic.deed_url})" if lic else fiche.licence
+    url = site.absolute_url(fiche.url) if site.site_url else fiche.url
+    credits = list(fiche.authors)
+    if site.structure.name not in credits:
+        credits.append(site.structure.name)
+    text = f"« {fiche.title} », {', '.join(credits)}, {url}, sous licence {licence}"
+    if fiche.source:
+        text += (f". Adapté de « {fiche.source.title} »"
+                 + (f", {fiche.source.author}" if fiche.source.author else "")
+                 + (f", {fiche.source.url}" if fiche.source.url else "")
+                 + f" ({fiche.source.licence})")
+    return text + "."
+
+
+def fiche_header(fiche: Fiche, site: SiteConfig, module: Module | None = None) -> str:
+    """HTML shown above a fiche: title, metadata, competences, licence and attribution."""
+    return render("fiche_header.html", fiche=fiche, site=site, module=module,
+                  licence=fiche.licence_info, attribution=attribution(fiche, site))
+
+
+def module_page(module: Module, site: SiteConfig) -> str:
+    return render("module.md", module=module, site=site)
+
+
+def modules_overview(corpus: Corpus, site: SiteConfig) -> str:
+    return render("modules.md", corpus=corpus, site=site, cards=module_cards(corpus, ""))
+
+
+def catalogue_page(corpus: Corpus, site: SiteConfig) -> str:
+    return render("catalogue.md", corpus=corpus, site=site)
+
+
+def module_cards(corpus: Corpus, prefix: str = "") -> str:
+    """Material grid cards, one per module; `prefix` leads from the page to `fiches/`."""
+    return render("module_cards.md", modules=corpus.modules, prefix=prefix,
+                  icon=lambda m: ":" + m.icon.replace("/", "-") + ":")
+
+
+@cache
+def icon_svg(name: str) -> str:
+    """Inline SVG of a Material icon (`material/shield-lock`), or an empty string."""
+    try:
+        import material
+
+        path = Path(material.__file__).parent / "templates" / ".icons" / f"{name}.svg"
+        return path.read_text(encoding="utf-8") if path.is_file() else ""
+    except ImportError:  # pragma: no cover - material is a dependency
+        return ""
+
+
+def theme_dir() -> Path:
+    """Template overrides and assets added to Material by the build."""
+    return Path(str(resources.files("fichotheque") / "theme"))

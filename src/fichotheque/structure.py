@@ -1,0 +1,114 @@
+"""The local identity of the network running the site, and the site settings around it.
+
+A network that forks Fichothèque changes `extra.structure` in `mkdocs.yml` (name, logo,
+address, contact, site URL); pages, PDFs and badges all read it from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+CONFIG_FILE = "mkdocs.yml"
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without executing its `!!python/name:` or `!ENV` tags."""
+
+
+def _ignore_tag(loader, suffix, node):
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        values = loader.construct_sequence(node)
+        return values[-1] if values else None  # `!ENV [NAME, default]` → default
+    return loader.construct_mapping(node)
+
+
+_TolerantLoader.add_multi_constructor("", _ignore_tag)
+
+
+@dataclass(frozen=True)
+class Structure:
+    """Who publishes this copy of the site (an EPN network, a library…)."""
+
+    name: str
+    url: str = ""
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    logo: str = ""
+    description: str = ""
+
+    @property
+    def contact(self) -> str:
+        """One line a reader can use to reach the structure."""
+        return " · ".join(part for part in (self.email, self.phone) if part)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """What the core needs from `mkdocs.yml`, independent of MkDocs."""
+
+    project_dir: Path
+    site_name: str
+    site_url: str
+    structure: Structure
+    repo_url: str = ""
+    edit_uri: str = ""
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def absolute_url(self, path: str) -> str:
+        """`site_url` + a site-relative path (the stable URLs of DESIGN.md)."""
+        return self.site_url.rstrip("/") + "/" + path.lstrip("/")
+
+    @property
+    def repo_edit_base(self) -> str:
+        """URL prefix to edit a file of the repository, e.g. `…/edit/main/`."""
+        if not self.repo_url or not self.edit_uri:
+            return ""
+        base = self.repo_url.rstrip("/") + "/" + self.edit_uri.strip("/")
+        # edit_uri points at docs/; fiches live beside it at the repository root.
+        return base.rsplit("/", 1)[0] + "/" if base.endswith("/docs") else base + "/"
+
+    @property
+    def issues_url(self) -> str:
+        return self.repo_url.rstrip("/") + "/issues/new" if "github.com" in self.repo_url else ""
+
+
+def structure_from(extra: dict, site_name: str, site_url: str) -> Structure:
+    data = (extra or {}).get("structure") or {}
+    return Structure(
+        name=str(data.get("name") or site_name),
+        url=str(data.get("url") or site_url),
+        email=str(data.get("email") or ""),
+        phone=str(data.get("phone") or ""),
+        address=str(data.get("address") or ""),
+        logo=str(data.get("logo") or ""),
+        description=str(data.get("description") or ""),
+    )
+
+
+def from_mapping(data: dict, project_dir: Path) -> SiteConfig:
+    site_name = str(data.get("site_name") or "Fichothèque")
+    site_url = str(data.get("site_url") or "")
+    extra = dict(data.get("extra") or {})
+    return SiteConfig(
+        project_dir=Path(project_dir),
+        site_name=site_name,
+        site_url=site_url,
+        structure=structure_from(extra, site_name, site_url),
+        repo_url=str(data.get("repo_url") or ""),
+        edit_uri=str(data.get("edit_uri") or ""),
+        extra=extra,
+    )
+
+
+def load(project_dir: Path | str = ".") -> SiteConfig:
+    """Read `mkdocs.yml` of a project without running MkDocs."""
+    project_dir = Path(project_dir).resolve()
+    path = project_dir / CONFIG_FILE
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    return from_mapping(data, project_dir)
