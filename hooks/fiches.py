@@ -20,4 +20,4 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
-    return _site.page_content(html, page)
+    return _site.page_content(html, page, config)

@@ -144,10 +144,11 @@ class FicheSite:
             page.meta["title"] = html.escape(fiche.title)
         return markdown
 
-    def page_content(self, content: str, page) -> str:
+    def page_content(self, content: str, page, config=None) -> str:
         """Put the metadata header above a fiche's content."""
         fiche = self.fiche_for(page)
         if fiche is None:
             return content
         module = self.corpus.module(fiche.module)
-        return pages.fiche_header(fiche, self.site, module) + content
+        directory_urls = config.use_directory_urls if config is not None else True
+        return pages.fiche_header(fiche, self.site, module, directory_urls) + content

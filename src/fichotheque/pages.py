@@ -76,10 +76,17 @@ def attribution(fiche: Fiche, site: SiteConfig) -> str:
     return text + "."
 
 
-def fiche_header(fiche: Fiche, site: SiteConfig, module: Module | None = None) -> str:
-    """HTML shown above a fiche: title, metadata, competences, licence and attribution."""
+def fiche_header(fiche: Fiche, site: SiteConfig, module: Module | None = None,
+                 use_directory_urls: bool = True) -> str:
+    """HTML shown above a fiche: title, metadata, competences, licence and attribution.
+
+    `files_prefix` leads from the fiche page to its own folder `fiches/<module>/<slug>/`
+    (where its PDFs and source live): empty with directory URLs, `<slug>/` without them
+    (offline mirror, where the page is `fiches/<module>/<slug>.html`).
+    """
     return render("fiche_header.html", fiche=fiche, site=site, module=module,
-                  licence=fiche.licence_info, attribution=attribution(fiche, site))
+                  licence=fiche.licence_info, attribution=attribution(fiche, site),
+                  files_prefix="" if use_directory_urls else f"{fiche.slug}/")
 
 
 def module_page(module: Module, site: SiteConfig) -> str:
