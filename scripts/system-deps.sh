@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Check the Debian packages the build and the tests need; install them when running as root.
-# Usage: scripts/system-deps.sh [pango] [chromium]   (no argument: both)
+# Usage: scripts/system-deps.sh [pango] [chromium] [hugo]   (no argument: pango and chromium;
+# hugo is only needed by `make bench`, as the speed floor)
 set -euo pipefail
 wanted=("$@")
 [ ${#wanted[@]} -eq 0 ] && wanted=(pango chromium)
@@ -9,11 +10,16 @@ missing=()
 for what in "${wanted[@]}"; do
   case "$what" in
     pango)
-      ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
-      fc-list 2>/dev/null | grep -qi 'dejavu' || missing+=(fonts-dejavu-core)
+      # (no `grep -q` after a pipe: with pipefail, the writer's SIGPIPE counts as a failure)
+      [ -n "$(ldconfig -p 2>/dev/null | grep 'libpango-1.0.so')" ] \
+        || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+      [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
       ;;
     chromium)
       [ -x /usr/bin/chromium ] || missing+=(chromium)
+      ;;
+    hugo)
+      command -v hugo >/dev/null || missing+=(hugo)
       ;;
   esac
 done
