@@ -16,7 +16,8 @@ for what in "${wanted[@]}"; do
       [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
       ;;
     chromium)
-      [ -x /usr/bin/chromium ] || missing+=(chromium)
+      # FICHOTHEQUE_CHROMIUM: another Chromium-based browser (e.g. Chrome on GitHub's runners).
+      [ -x "${FICHOTHEQUE_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
       ;;
     hugo)
       command -v hugo >/dev/null || missing+=(hugo)

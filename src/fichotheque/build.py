@@ -13,15 +13,16 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from fichotheque import pages, structure
+from fichotheque import lint, pages, structure
 from fichotheque.fiches import FICHES_DIR, Corpus, Fiche, load_corpus
 from fichotheque.problems import Problem
+from fichotheque.sanitize import sanitize_html
 
 log = logging.getLogger("mkdocs.plugins.fichotheque.build")
 
 NAV_PLACEHOLDER = "fiches/index.md"
 CATALOGUE_URI = "catalogue/index.md"
-ASSETS = ("assets/fichotheque.css",)
+ASSETS = ("assets/fichotheque.css", "assets/fichotheque-print.css")
 WATCHED = ("fiches", "badges", "macros", "src")
 
 
@@ -63,9 +64,11 @@ class FicheSite:
         """Load and validate `fiches/`; stop the build with every error if there are any."""
         site = site_config(config)
         corpus = load_corpus(site.project_dir)
-        if corpus.errors:
-            raise PluginError(format_problems(corpus.errors))
-        for warning in corpus.warnings:
+        problems = [*corpus.problems, *lint.for_build(site.project_dir)]
+        errors = [p for p in problems if p.is_error]
+        if errors:
+            raise PluginError(format_problems(errors))
+        for warning in problems:
             log.warning(warning.format())
         return cls(corpus, site)
 
@@ -138,10 +141,14 @@ class FicheSite:
         return self._by_src.get(page.file.src_uri)
 
     def page_markdown(self, markdown: str, page) -> str:
-        """Fiche titles are untrusted: the theme prints `page.title` unescaped in <title>."""
+        """Front matter is untrusted: the theme prints `page.meta` values unescaped
+        (`<title>`, `<meta name="description">`, header), so they are escaped here."""
         fiche = self.fiche_for(page)
         if fiche is not None:
             page.meta["title"] = html.escape(fiche.title)
+            page.meta["description"] = html.escape(fiche.description)
+            page.meta["tags"] = [html.escape(tag) for tag in fiche.tags]
+            page.meta["authors"] = [html.escape(author) for author in fiche.authors]
         return markdown
 
     def page_content(self, content: str, page, config=None) -> str:
@@ -151,4 +158,6 @@ class FicheSite:
             return content
         module = self.corpus.module(fiche.module)
         directory_urls = config.use_directory_urls if config is not None else True
-        return pages.fiche_header(fiche, self.site, module, directory_urls) + content
+        content = sanitize_html(content)  # untrusted: before the trusted header and footer
+        return (pages.fiche_header(fiche, self.site, module, directory_urls) + content
+                + pages.fiche_contribuer(fiche, self.site))

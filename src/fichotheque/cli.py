@@ -12,8 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fichotheque import __version__
-from fichotheque.fiches import load_corpus
+from fichotheque import __version__, lint
+from fichotheque.badges.ledger import check_append_only
 from fichotheque.problems import to_json
 
 
@@ -31,15 +31,15 @@ def cmd_check(args) -> int:
     if not (root / "fiches").is_dir():
         raise UserError(f"pas de dossier « fiches » dans {root.resolve()} ; "
                         "lancez la commande à la racine du projet ou utilisez --root")
-    corpus = load_corpus(root)
-    problems = list(corpus.problems)
-    problems.sort(key=lambda p: (p.path, p.line or 0))
+    corpus, problems = lint.check(root)
+    problems = [*problems, *check_append_only(root)]  # badges/registre.yml
     if args.format == "json":
         print(to_json(problems))
     else:
         for problem in problems:
             print(problem.format(), file=sys.stderr if problem.is_error else sys.stdout)
-        errors, warnings = len(corpus.errors), len(corpus.warnings)
+        errors = sum(p.is_error for p in problems)
+        warnings = len(problems) - errors
         summary = (f"{_plural(len(corpus.fiches), 'fiche')}, "
                    f"{_plural(len(corpus.modules), 'module')}")
         if errors:
@@ -48,12 +48,13 @@ def cmd_check(args) -> int:
         else:
             extra = f", {_plural(warnings, 'avertissement')}" if warnings else ""
             print(f"Tout est correct : {summary}{extra}.")
-    return 1 if corpus.errors else 0
+    return 1 if any(p.is_error for p in problems) else 0
 
 
 def cmd_build(args) -> int:
     """Build the whole site with MkDocs into `site/` (or --site-dir)."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    # PDFs are rendered by hooks/pdf.py only when asked (`mkdocs serve` stays fast).
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", FICHOTHEQUE_PDF="0" if args.no_pdf else "1")
     command = [sys.executable, "-m", "mkdocs", "build", "-f", str(Path(args.root) / "mkdocs.yml")]
     if args.site_dir:
         command += ["-d", str(args.site_dir)]
@@ -63,7 +64,8 @@ def cmd_build(args) -> int:
 
 
 def add_core_parsers(sub) -> None:
-    check = sub.add_parser("check", help="vérifier les fiches (métadonnées, licences, sections)")
+    check = sub.add_parser("check", help="vérifier les fiches (métadonnées, licences, sections, "
+                                          "liens, images, HTML)")
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="format de sortie (json pour les outils)")
     check.set_defaults(func=cmd_check)
@@ -71,11 +73,17 @@ def add_core_parsers(sub) -> None:
     build = sub.add_parser("build", help="construire le site complet dans site/")
     build.add_argument("--site-dir", help="dossier de sortie (par défaut : site/)")
     build.add_argument("--strict", action="store_true", help="échouer au moindre avertissement")
+    build.add_argument("--no-pdf", action="store_true", help="ne pas produire les PDF (plus rapide)")
     build.set_defaults(func=cmd_build)
 
 
 # Sub-commands of other concerns: (module, function) pairs, imported when the CLI starts.
-COMMANDS: list[tuple[str, str]] = []
+COMMANDS: list[tuple[str, str]] = [
+    ("fichotheque.mirror", "add_parser"),
+    ("fichotheque.badges.cli", "add_parser"),
+    ("fichotheque.scaffold", "add_parser"),
+    ("fichotheque.pdf", "add_parser"),
+]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -563,9 +564,40 @@ def load_module_meta(folder: Path, root: Path, problems: list[Problem]) -> dict 
     return {key: data[key] for key in MODULE_KEYS}
 
 
+# A build asks for the corpus several times (hook, macros, PDFs, badges, catalogue): keep the
+# last few, keyed by the stat of every file under fiches/, so an edited fiche reloads.
+_LOADED: dict[tuple, Corpus] = {}
+_LOADED_MAX = 4
+
+
+def _fingerprint(base: Path) -> tuple:
+    entries = []
+    for folder, dirs, names in os.walk(base):
+        dirs.sort()
+        for name in sorted(names):
+            try:
+                st = os.stat(os.path.join(folder, name))
+            except OSError:
+                continue
+            entries.append((folder, name, st.st_mtime_ns, st.st_size))
+    return tuple(entries)
+
+
 def load_corpus(root: Path | str, today: dt.date | None = None) -> Corpus:
-    """Load and validate every module and fiche under `<root>/fiches/`."""
+    """Load and validate every module and fiche under `<root>/fiches/` (memoized by stat)."""
     root = Path(root).resolve()
+    today = today or dt.date.today()
+    key = (str(root), today, _fingerprint(root / FICHES_DIR))
+    corpus = _LOADED.get(key)
+    if corpus is None:
+        corpus = _load_corpus(root, today)
+        if len(_LOADED) >= _LOADED_MAX:
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[key] = corpus
+    return corpus
+
+
+def _load_corpus(root: Path, today: dt.date) -> Corpus:
     problems: list[Problem] = []
     base = root / FICHES_DIR
     modules: list[Module] = []

@@ -82,6 +82,12 @@ def accepted_list_text() -> str:
     return ", ".join(ids[:-1]) + " ou " + ids[-1]
 
 
+@cache
+def _derivatives() -> dict:
+    """Read once: `check` asks for every fiche that adapts a source."""
+    return load_data("licences")["derivative_compatibility"]
+
+
 def compatibility(source: str, target: str) -> str | None:
     """How adapting a `source`-licensed work under `target` stands.
 
@@ -91,8 +97,7 @@ def compatibility(source: str, target: str) -> str | None:
     src, tgt = get(source), get(target)
     if src is None or tgt is None:
         return None
-    table = load_data("licences")["derivative_compatibility"]
-    row = table.get(src.spdx)
+    row = _derivatives().get(src.spdx)
     if row == "reject" or row is None:
         return "reject"
     value = row.get(tgt.spdx)

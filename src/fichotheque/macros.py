@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fichotheque import pages, structure
+from fichotheque import home, pages, structure
 from fichotheque.fiches import load_corpus
 
 
@@ -34,6 +34,24 @@ def define_env(env) -> None:
             f"{pages.md_text(f.description)}"
             for f in mod.fiches
         )
+
+    def directory_urls() -> bool:
+        return bool(env.conf.get("use_directory_urls", True))
+
+    @env.macro
+    def accueil_modules() -> str:
+        """Home page: one card per module (colour, icon, fiches, duration, badge)."""
+        return home.module_cards(corpus, project, directory_urls())
+
+    @env.macro
+    def dernieres_fiches(nombre: int = home.LATEST_COUNT) -> str:
+        """Home page: the most recently updated fiches."""
+        return home.latest_fiches(corpus, directory_urls(), int(nombre))
+
+    @env.macro
+    def recherche_accueil() -> str:
+        """Home page: a search form that opens the site search."""
+        return home.search_form(directory_urls())
 
     @env.macro
     def identite_structure() -> str:

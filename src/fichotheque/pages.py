@@ -89,6 +89,27 @@ def fiche_header(fiche: Fiche, site: SiteConfig, module: Module | None = None,
                   files_prefix="" if use_directory_urls else f"{fiche.slug}/")
 
 
+def contribution_links(fiche: Fiche, site: SiteConfig) -> dict[str, str]:
+    """Where to edit a fiche's source and where to report an error about it (may be empty)."""
+    from urllib.parse import urlencode
+
+    edit = site.repo_edit_base + fiche.rel_path if site.repo_edit_base else ""
+    issue = ""
+    if site.issues_url:
+        page = site.absolute_url(fiche.url) if site.site_url else fiche.url
+        body = (f"Fiche : {fiche.title}\nAdresse : {page}\nFichier : {fiche.rel_path}\n\n"
+                "Ce qui ne va pas (étape, phrase, lien) :\n\nCe qu'il faudrait écrire :\n")
+        issue = site.issues_url + "?" + urlencode(
+            {"title": f"Erreur dans la fiche « {fiche.title} »", "body": body})
+    return {"edit": edit, "issue": issue}
+
+
+def fiche_contribuer(fiche: Fiche, site: SiteConfig) -> str:
+    """Links shown below a fiche: propose a change, report an error."""
+    return render("fiche_contribuer.html", fiche=fiche, links=contribution_links(fiche, site),
+                  pencil=icon_svg("material/pencil"), alert=icon_svg("material/alert-circle"))
+
+
 def module_page(module: Module, site: SiteConfig) -> str:
     return render("module.md", module=module, site=site)
 
@@ -97,8 +118,10 @@ def modules_overview(corpus: Corpus, site: SiteConfig) -> str:
     return render("modules.md", corpus=corpus, site=site, cards=module_cards(corpus, ""))
 
 
-def catalogue_page(corpus: Corpus, site: SiteConfig) -> str:
-    return render("catalogue.md", corpus=corpus, site=site)
+def catalogue_page(corpus: Corpus, site: SiteConfig, use_directory_urls: bool = True) -> str:
+    from fichotheque.catalogue import catalogue_markdown  # catalogue.py renders with this module
+
+    return catalogue_markdown(corpus, site, use_directory_urls)
 
 
 def module_cards(corpus: Corpus, prefix: str = "") -> str:

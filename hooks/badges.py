@@ -1,0 +1,23 @@
+"""MkDocs hook: Open Badges pages and files under site/badges/ (logic in fichotheque.badges)."""
+
+from fichotheque.badges.build import BadgeSite
+
+_site: BadgeSite | None = None
+
+
+def on_config(config):
+    global _site
+    _site = BadgeSite(config)
+    return config
+
+
+def on_page_markdown(markdown, page, config, files):
+    return _site.page_markdown(markdown, page)
+
+
+def on_post_page(output, page, config):
+    return _site.post_page(output, page)
+
+
+def on_post_build(config):
+    _site.post_build(config)

@@ -1,0 +1,60 @@
+"""Baking: an Open Badges assertion (JSON or JWS) in the `openbadges` iTXt chunk of a PNG.
+
+A thin, bytes-in/bytes-out pair over openbadges-bakery (the reference implementation), so
+`unbake(bake(png, text)) == text`. Baking replaces any previous `openbadges` chunk.
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+
+import openbadges_bakery
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def is_png(data: bytes) -> bool:
+    return data.startswith(PNG_SIGNATURE)
+
+
+def bake(png: bytes, assertion: str) -> bytes:
+    """The PNG with `assertion` baked in (an iTXt chunk right after IHDR)."""
+    if not is_png(png):
+        raise ValueError("not a PNG image")
+    baked = openbadges_bakery.bake(io.BytesIO(png), assertion, io.BytesIO())
+    return baked.getvalue()
+
+
+def unbake(png: bytes) -> str | None:
+    """The baked assertion text, or None when the PNG holds none (or is not a PNG).
+
+    Reads chunks directly (iTXt, compressed or not, then tEXt) so a damaged image or a
+    badge baked by another tool is still understood, and never raises on bad input.
+    """
+    if not is_png(png):
+        return None
+    pos, found_text = len(PNG_SIGNATURE), None
+    while pos + 8 <= len(png):
+        length = int.from_bytes(png[pos:pos + 4], "big")
+        kind = png[pos + 4:pos + 8]
+        data = png[pos + 8:pos + 8 + length]
+        pos += 12 + length
+        if kind == b"iTXt" and data.startswith(b"openbadges\x00"):
+            rest = data[len(b"openbadges\x00"):]
+            if len(rest) < 2:
+                return None
+            compressed, rest = rest[0], rest[2:]
+            _lang, _, rest = rest.partition(b"\x00")
+            _translated, _, text = rest.partition(b"\x00")
+            try:
+                if compressed:
+                    text = zlib.decompress(text)
+                return text.decode("utf-8")
+            except (zlib.error, UnicodeDecodeError):
+                return None
+        if kind == b"tEXt" and data.startswith(b"openbadges\x00") and found_text is None:
+            found_text = data[len(b"openbadges\x00"):].decode("latin-1")
+        if kind == b"IEND":
+            break
+    return found_text

@@ -1,0 +1,100 @@
+"""MkDocs integration of the badges: list on the badges page, page scripts, files after build.
+
+`hooks/badges.py` forwards events here. Pages opt in to the badge scripts with front matter
+`badges_script: obtenir` (or `verifier`; `liste` for the stylesheet only); the script and
+stylesheet links are added with URLs relative to the page (with or without directory URLs).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
+
+from fichotheque.badges import BadgeError, sign
+from fichotheque.badges import openbadges as ob
+from fichotheque.badges.publish import publish
+from fichotheque.build import site_config
+from fichotheque.fiches import load_corpus
+
+log = logging.getLogger("mkdocs.plugins.fichotheque.badges")
+
+LIST_MARKER = "<!-- badges:liste -->"
+SCRIPTS = {"obtenir": "obtenir.js", "verifier": "verifier.js"}
+ASSET_DIR = "assets/badges"
+
+
+def badge_list_html(defs: ob.Definitions) -> str:
+    """One card per badge: image, name, description, the fiches to follow, competences."""
+    parts = ['<div class="fb-badge-list">']
+    for badge in defs.badges:
+        e = html.escape
+        fiches = "".join(f'<li><a href="{e(f.url)}">{e(f.title)}</a></li>' for f in badge.fiches)
+        aligned = "".join(
+            f"<li>{e(a.target_framework)} {e(a.target_code)} — {e(a.target_name)}</li>"
+            for a in badge.alignments)
+        parts.append(
+            f'<section class="fb-badge-card" id="badge-{e(badge.id)}">'
+            f'<img src="{e(badge.id)}.png" alt="" width="160" height="160" loading="lazy">'
+            f'<div><h2>{e(badge.name)}</h2><p>{e(badge.description)}</p>'
+            f'<details><summary>Critères : les {len(badge.fiches)} fiches du module</summary>'
+            f'<ul>{fiches}</ul></details>'
+            + (f'<details><summary>Compétences visées</summary><ul>{aligned}</ul></details>'
+               if aligned else "")
+            + "</div></section>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+class BadgeSite:
+    """State of one build: the badge definitions, and the signing key if configured."""
+
+    def __init__(self, config):
+        self.site = site_config(config)
+        self.corpus = load_corpus(self.site.project_dir)
+        self.key_path = sign.key_path_from_env()
+        try:
+            self.defs = ob.load_definitions(self.site.project_dir, self.site, self.corpus)
+            if self.key_path:
+                sign.load_private_key(self.key_path)
+        except BadgeError as exc:
+            raise PluginError(f"Badges : {exc}") from exc
+        for orphan in self.defs.orphans:
+            log.info(f"Badges : {orphan} ignoré (aucun module n'a ce badge dans son _module.yml)")
+
+    @staticmethod
+    def _own_page(page) -> bool:
+        """Only the site's own pages (docs/), never a contributor's fiche."""
+        return not page.file.src_uri.startswith("fiches/")
+
+    def page_markdown(self, markdown: str, page) -> str:
+        if self._own_page(page) and LIST_MARKER in markdown:
+            markdown = markdown.replace(LIST_MARKER, badge_list_html(self.defs))
+        return markdown
+
+    def post_page(self, output: str, page) -> str:
+        wanted = str(page.meta.get("badges_script", "")) if self._own_page(page) else ""
+        if wanted not in SCRIPTS and wanted != "liste":
+            return output
+        css = get_relative_url(f"{ASSET_DIR}/badges.css", page.url)
+        output = output.replace("</head>", f'<link rel="stylesheet" href="{css}">\n</head>', 1)
+        if wanted not in SCRIPTS:
+            return output
+        js = get_relative_url(f"{ASSET_DIR}/{SCRIPTS[wanted]}", page.url)
+        common = get_relative_url(f"{ASSET_DIR}/commun.js", page.url)
+        tags = (f'<script src="{common}"></script>\n'
+                f'<script src="{js}"></script>\n')
+        return output.replace("</body>", tags + "</body>", 1)
+
+    def post_build(self, config) -> None:
+        try:
+            result = publish(Path(config.site_dir), self.site.project_dir, self.site,
+                             self.corpus, self.key_path)
+        except BadgeError as exc:
+            raise PluginError(f"Badges : {exc}") from exc
+        signed = "signés et hébergés" if result.signed else "hébergés (pas de clé de signature)"
+        log.info(f"Badges : {result.badges} badges, {result.assertions} attributions "
+                 f"({result.revoked} révoquées), {signed}")

@@ -1,0 +1,353 @@
+"""The awards ledger `badges/registre.yml`: append-only list of awards and revocations.
+
+Each award holds a salted hash of the recipient's e-mail (`sha256$<hex>` of the lower-cased
+address followed by the salt, as Open Badges 2.0 defines it), never the address itself.
+Revoking appends an entry `revoked: <uuid>`; nothing is ever edited or removed, which
+`check_append_only` enforces against the last commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import secrets
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from fichotheque.badges import LEDGER_PATH, BadgeError
+from fichotheque.problems import Problem
+
+HEADER = """\
+# Registre des Open Badges délivrés par ce site (ne s'écrit qu'à la suite).
+#
+# Ne modifiez pas ce fichier à la main : utilisez
+#   fichotheque badges award --badge <badge> --email <adresse>
+#   fichotheque badges revoke <identifiant> --reason "<motif>"
+# Il ne contient aucune adresse e-mail : seulement une empreinte salée (sha256) de l'adresse.
+# Une attribution n'est jamais effacée ni modifiée ; une révocation s'ajoute en fin de fichier.
+"""
+
+EMAIL_RE = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;.]+$")
+HASH_RE = re.compile(r"^sha256\$[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class Award:
+    """One badge issued to one (hashed) recipient."""
+
+    id: str
+    badge: str
+    recipient: str
+    salt: str
+    issued_on: str
+    evidence: str = ""
+    expires: str = ""
+
+    def matches(self, email: str) -> bool:
+        """Whether this award was issued to `email` (compared through the salted hash)."""
+        return hash_email(email, self.salt) == self.recipient
+
+    def as_entry(self) -> dict:
+        entry = {"id": self.id, "badge": self.badge, "recipient": self.recipient,
+                 "salt": self.salt, "issued_on": self.issued_on}
+        if self.evidence:
+            entry["evidence"] = self.evidence
+        if self.expires:
+            entry["expires"] = self.expires
+        return entry
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """The withdrawal of an award, with the reason shown to verifiers."""
+
+    revoked: str
+    reason: str
+    date: str
+
+    def as_entry(self) -> dict:
+        return {"revoked": self.revoked, "reason": self.reason, "date": self.date}
+
+
+@dataclass(frozen=True)
+class Ledger:
+    awards: tuple[Award, ...] = ()
+    revocations: tuple[Revocation, ...] = ()
+
+    def award(self, award_id: str) -> Award | None:
+        return next((a for a in self.awards if a.id == award_id), None)
+
+    def revocation(self, award_id: str) -> Revocation | None:
+        return next((r for r in self.revocations if r.revoked == award_id), None)
+
+    def status(self, award: Award, now: dt.datetime | None = None) -> str:
+        """`révoqué`, `expiré` or `valide` (French: shown as is by `badges list`)."""
+        if self.revocation(award.id):
+            return "révoqué"
+        if award.expires and parse_datetime(award.expires) < (now or _now()):
+            return "expiré"
+        return "valide"
+
+
+# -- values ------------------------------------------------------------------------------------
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_email(email: str, salt: str) -> str:
+    """`sha256$` + hex(sha256(lower-cased e-mail + salt)), the OB 2.0 hashed identity."""
+    digest = hashlib.sha256((normalise_email(email) + salt).encode("utf-8")).hexdigest()
+    return f"sha256${digest}"
+
+
+def valid_email(email: str) -> bool:
+    return bool(EMAIL_RE.match(normalise_email(email)))
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def format_datetime(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def parse_datetime(value) -> dt.datetime:
+    """An ISO date or date-time from the ledger; dates mean the end of that day (UTC)."""
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, dt.date):
+        parsed = dt.datetime.combine(value, dt.time(23, 59, 59))
+    else:
+        text = str(value).strip()
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            parsed = dt.datetime.combine(dt.date.fromisoformat(text), dt.time(23, 59, 59))
+        else:
+            parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed
+
+
+def iso_datetime(value) -> str:
+    """The ledger value as an ISO 8601 date-time with a time zone (what OB 2.0 requires)."""
+    return format_datetime(parse_datetime(value))
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+def _entries_with_lines(text: str, label: str) -> list[tuple[dict, int]]:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise BadgeError(f"{label}{line}: YAML illisible — vérifiez l'indentation "
+                         "(chaque entrée commence par « - »)") from exc
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise BadgeError(f"{label}: le registre doit être une liste d'entrées commençant par « - »")
+    lines = [item.start_mark.line + 1 for item in node.value]
+    return list(zip(data, lines, strict=True))
+
+
+def parse(text: str, label: str = LEDGER_PATH) -> Ledger:
+    """Read a ledger's text; every problem raises BadgeError naming the line."""
+    awards: list[Award] = []
+    revocations: list[Revocation] = []
+    for entry, line in _entries_with_lines(text, label):
+        where = f"{label}:{line}"
+        if not isinstance(entry, dict):
+            raise BadgeError(f"{where}: entrée illisible (attendu : id, badge, recipient…)")
+        if "revoked" in entry:
+            target = str(entry.get("revoked") or "")
+            if not any(a.id == target for a in awards):
+                raise BadgeError(f"{where}: révocation d'une attribution inconnue « {target} »")
+            if any(r.revoked == target for r in revocations):
+                raise BadgeError(f"{where}: l'attribution « {target} » est révoquée deux fois")
+            revocations.append(Revocation(target, str(entry.get("reason") or ""),
+                                          str(entry.get("date") or "")))
+            continue
+        missing = [k for k in ("id", "badge", "recipient", "salt", "issued_on") if not entry.get(k)]
+        if missing:
+            raise BadgeError(f"{where}: clé « {missing[0]} » absente de l'attribution")
+        try:
+            award_id = str(uuid.UUID(str(entry["id"])))
+        except ValueError as exc:
+            raise BadgeError(f"{where}: identifiant « {entry['id']} » : un UUID est attendu"
+                             ) from exc
+        if any(a.id == award_id for a in awards):
+            raise BadgeError(f"{where}: identifiant « {award_id} » déjà utilisé")
+        if not HASH_RE.match(str(entry["recipient"])):
+            raise BadgeError(f"{where}: « recipient » doit être une empreinte sha256$… "
+                             "(jamais une adresse e-mail)")
+        try:
+            issued_on = iso_datetime(entry["issued_on"])
+            expires = iso_datetime(entry["expires"]) if entry.get("expires") else ""
+        except ValueError as exc:
+            raise BadgeError(f"{where}: date illisible (format attendu : 2026-11-22T10:00:00+00:00)"
+                             ) from exc
+        awards.append(Award(award_id, str(entry["badge"]), str(entry["recipient"]),
+                            str(entry["salt"]), issued_on, str(entry.get("evidence") or ""),
+                            expires))
+    return Ledger(tuple(awards), tuple(revocations))
+
+
+def load(path: Path) -> Ledger:
+    """The ledger at `path` (an absent file is an empty ledger)."""
+    path = Path(path)
+    if not path.exists():
+        return Ledger()
+    return parse(path.read_text(encoding="utf-8"))
+
+
+# -- writing (append only, atomic) -------------------------------------------------------------
+
+def _entry_yaml(entry: dict) -> str:
+    lines = []
+    for i, (key, value) in enumerate(entry.items()):
+        prefix = "- " if i == 0 else "  "
+        # JSON string literals are valid YAML and keep dates as plain strings.
+        lines.append(f"{prefix}{key}: {json.dumps(value, ensure_ascii=False)}")
+    return "\n".join(lines) + "\n"
+
+
+def _append(path: Path, entry: dict) -> None:
+    """Append one entry to the ledger text: temp file in the same folder, then rename."""
+    old = path.read_text(encoding="utf-8") if path.exists() else HEADER
+    if old and not old.endswith("\n"):
+        old += "\n"
+    new = old + _entry_yaml(entry)
+    before = yaml.safe_load(old) or []
+    if yaml.safe_load(new) != [*before, entry]:
+        # e.g. a file holding `[]`: rewrite as a block list, keeping the entries.
+        new = HEADER + "".join(_entry_yaml(e) for e in [*before, entry])
+    parse(new, str(path))  # never write a ledger we could not read back
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".registre-", suffix=".yml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(new)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def parse_expiry(value: str, now: dt.datetime | None = None) -> str:
+    try:
+        expires = parse_datetime(value)
+    except ValueError as exc:
+        raise BadgeError(f"date d'expiration « {value} » illisible — écrivez-la AAAA-MM-JJ, "
+                         "par exemple 2027-12-31") from exc
+    if expires <= (now or _now()):
+        raise BadgeError(f"la date d'expiration « {value} » est déjà passée")
+    return format_datetime(expires)
+
+
+def award(path: Path, badge: str, email: str, known_badges: Iterable[str],
+          evidence: str = "", expires: str = "", now: dt.datetime | None = None) -> Award:
+    """Append an award of `badge` to the person with `email`; refuse bad or duplicate input."""
+    known = sorted(known_badges)
+    if badge not in known:
+        raise BadgeError(f"badge « {badge} » inconnu — badges disponibles : {', '.join(known)}")
+    if not valid_email(email):
+        raise BadgeError(f"adresse e-mail « {email} » mal formée — exemple : prenom.nom@exemple.fr")
+    ledger = load(path)
+    for previous in ledger.awards:
+        if previous.badge == badge and previous.matches(email) and not ledger.revocation(
+                previous.id):
+            raise BadgeError(f"cette personne a déjà le badge « {badge} » "
+                             f"(attribution {previous.id} du {previous.issued_on[:10]})")
+    now = now or _now()
+    salt = secrets.token_hex(16)
+    new = Award(
+        id=str(uuid.uuid4()),
+        badge=badge,
+        recipient=hash_email(email, salt),
+        salt=salt,
+        issued_on=format_datetime(now),
+        evidence=" ".join((evidence or "").split()),
+        expires=parse_expiry(expires, now) if expires else "",
+    )
+    _append(path, new.as_entry())
+    return new
+
+
+def revoke(path: Path, award_id: str, reason: str, now: dt.datetime | None = None) -> Revocation:
+    """Append the revocation of an award; refuse unknown or already revoked awards."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise BadgeError("indiquez le motif de la révocation avec --reason \"…\"")
+    ledger = load(path)
+    if ledger.award(award_id.strip()) is None:
+        raise BadgeError(f"aucune attribution « {award_id} » dans le registre — "
+                         "« fichotheque badges list » affiche les identifiants")
+    award_id = award_id.strip()
+    if ledger.revocation(award_id):
+        raise BadgeError(f"l'attribution « {award_id} » est déjà révoquée")
+    revocation = Revocation(award_id, reason, (now or _now()).date().isoformat())
+    _append(path, revocation.as_entry())
+    return revocation
+
+
+# -- append-only check against git -------------------------------------------------------------
+
+def committed_text(root: Path) -> str | None:
+    """The ledger as in the last commit, or None (not a git repository, file not committed)."""
+    try:
+        result = subprocess.run(["git", "-C", str(root), "show", f"HEAD:./{LEDGER_PATH}"],
+                                capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout if result.returncode == 0 else None
+
+
+def check_append_only(root: Path) -> list[Problem]:
+    """Problems if the ledger cannot be read, or lost or changed entries since HEAD."""
+    root = Path(root)
+    path = root / LEDGER_PATH
+    try:
+        current = load(path)
+    except BadgeError as exc:
+        text = str(exc)
+        place, _, message = text.partition(": ")
+        _file, _, line = place.partition(":")
+        return [Problem(LEDGER_PATH, int(line) if line.isdigit() else None, message,
+                        rule="badges-ledger")]
+    old_text = committed_text(root)
+    if old_text is None:
+        return []
+    try:
+        old = parse(old_text, f"HEAD:{LEDGER_PATH}")
+    except BadgeError:
+        return []
+    problems = []
+    hint = ("le registre ne fait que s'allonger ; restaurez l'entrée "
+            f"(git checkout HEAD -- {LEDGER_PATH}) et utilisez « fichotheque badges revoke »")
+    for previous in old.awards:
+        now = current.award(previous.id)
+        if now is None:
+            problems.append(Problem(LEDGER_PATH, None, f"attribution {previous.id} supprimée "
+                                    "depuis le dernier commit", hint=hint, rule="badges-ledger"))
+        elif now != previous:
+            problems.append(Problem(LEDGER_PATH, None, f"attribution {previous.id} modifiée "
+                                    "depuis le dernier commit", hint=hint, rule="badges-ledger"))
+    for previous in old.revocations:
+        if current.revocation(previous.revoked) != previous:
+            problems.append(Problem(LEDGER_PATH, None, f"révocation de {previous.revoked} "
+                                    "supprimée ou modifiée depuis le dernier commit", hint=hint,
+                                    rule="badges-ledger"))
+    return problems

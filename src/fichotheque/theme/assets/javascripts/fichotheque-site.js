@@ -1,0 +1,164 @@
+/*
+ * Fichothèque: small progressive enhancements; every page works without JavaScript.
+ *
+ * - A name for Material's search dialog (accessibility).
+ * - Copy buttons ("Copier la mention" on fiches): shown only when JavaScript runs; Material's
+ *   clipboard integration handles `data-clipboard-target`.
+ * - Home page search form: opens Material's search with the words typed (without
+ *   JavaScript the form leads to the catalogue, which lists every fiche).
+ * - Catalogue: filters and sorting.
+ *
+ * The page lists every fiche in plain HTML (it works without JavaScript); this script shows
+ * the filter form, hides the rows that do not match, reorders them, announces the count in
+ * an aria-live region and keeps the filters in the address (?module=securite&niveau=…), so a
+ * filtered catalogue can be bookmarked or shared.
+ */
+(function () {
+  "use strict";
+
+  function showCopyButtons() {
+    var buttons = document.querySelectorAll("button[data-clipboard-target][hidden]");
+    Array.prototype.forEach.call(buttons, function (button) { button.hidden = false; });
+  }
+
+  function setupHomeSearch() {
+    var form = document.querySelector("form[data-fichotheque-recherche]");
+    var input = document.querySelector("input.md-search__input");
+    if (!form || !input || form.dataset.ready) return;
+    form.dataset.ready = "1";
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var field = form.elements.q;
+      input.value = field ? field.value : "";
+      input.focus();
+      input.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
+    });
+  }
+
+  /* Material's search dialog has no accessible name (axe: aria-dialog-name). */
+  function labelSearchDialog() {
+    var dialog = document.querySelector(".md-search[role='dialog']");
+    if (dialog && !dialog.hasAttribute("aria-label")) {
+      dialog.setAttribute("aria-label", "Recherche dans les fiches");
+    }
+  }
+
+  function setup() {
+    labelSearchDialog();
+    showCopyButtons();
+    setupHomeSearch();
+    setupCatalogue();
+  }
+
+  function setupCatalogue() {
+    var form = document.getElementById("catalogue-filtres");
+    var table = document.getElementById("catalogue-table");
+    if (!form || !table || form.dataset.ready) return;
+    form.dataset.ready = "1";
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    var count = document.getElementById("catalogue-compte");
+    var empty = document.getElementById("catalogue-vide");
+    var total = rows.length;
+    var names = ["module", "niveau", "public", "competence", "motcle", "duree_min", "duree_max", "tri"];
+
+    function value(name) {
+      var field = form.elements[name];
+      return field ? String(field.value || "").trim() : "";
+    }
+
+    function number(name) {
+      var v = value(name);
+      return v === "" || isNaN(Number(v)) ? null : Number(v);
+    }
+
+    function has(list, item) {
+      return (" " + list + " ").indexOf(" " + item + " ") >= 0;
+    }
+
+    function matches(row, f) {
+      var d = row.dataset;
+      var duration = Number(d.duree);
+      return (!f.module || d.module === f.module) &&
+        (!f.niveau || d.niveau === f.niveau) &&
+        (!f.public || has(d.public, f.public)) &&
+        (!f.competence || has(d.competences, f.competence)) &&
+        (!f.motcle || ("|" + d.motcles + "|").indexOf("|" + f.motcle + "|") >= 0) &&
+        (f.min === null || duration >= f.min) &&
+        (f.max === null || duration <= f.max);
+    }
+
+    var sorters = {
+      "": function (a, b) { return a.dataset.ordre - b.dataset.ordre; },
+      titre: function (a, b) {
+        return a.dataset.titre.localeCompare(b.dataset.titre, "fr") ||
+          a.dataset.ordre - b.dataset.ordre;
+      },
+      duree: function (a, b) {
+        return a.dataset.duree - b.dataset.duree || a.dataset.ordre - b.dataset.ordre;
+      },
+      maj: function (a, b) {
+        return (a.dataset.maj < b.dataset.maj ? 1 : a.dataset.maj > b.dataset.maj ? -1 : 0) ||
+          a.dataset.ordre - b.dataset.ordre;
+      }
+    };
+
+    function plural(n, word) {
+      return n + " " + word + (n > 1 ? "s" : "");
+    }
+
+    function updateAddress() {
+      if (!window.history || !history.replaceState) return;
+      var params = new URLSearchParams();
+      names.forEach(function (name) {
+        if (value(name)) params.set(name, value(name));
+      });
+      var query = params.toString();
+      try {
+        history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
+      } catch (err) { /* file:// may refuse; filtering still works */ }
+    }
+
+    function apply() {
+      var f = {
+        module: value("module"), niveau: value("niveau"), public: value("public"),
+        competence: value("competence"), motcle: value("motcle"),
+        min: number("duree_min"), max: number("duree_max")
+      };
+      var shown = 0;
+      rows.forEach(function (row) {
+        var ok = matches(row, f);
+        row.hidden = !ok;
+        if (ok) shown++;
+      });
+      var sorted = rows.slice().sort(sorters[value("tri")] || sorters[""]);
+      sorted.forEach(function (row) { body.appendChild(row); });
+      count.textContent = shown === total
+        ? "Toutes les fiches sont affichées (" + total + ")."
+        : plural(shown, "fiche") + (shown > 1 ? " correspondent" : " correspond") +
+          " aux filtres, sur " + total + ".";
+      empty.hidden = shown !== 0;
+      updateAddress();
+    }
+
+    var params = new URLSearchParams(location.search);
+    names.forEach(function (name) {
+      var field = form.elements[name];
+      if (field && params.has(name)) field.value = params.get(name);
+    });
+    form.hidden = false;
+    form.addEventListener("input", apply);
+    form.addEventListener("change", apply);
+    form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
+    form.addEventListener("reset", function () { setTimeout(apply, 0); });
+    apply();
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(setup);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
+  }
+})();

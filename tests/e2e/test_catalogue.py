@@ -1,0 +1,122 @@
+"""The catalogue page in headless Chromium: filters, sorting, count, and life without JS."""
+
+from __future__ import annotations
+
+from conftest import ROOT
+
+from fichotheque.fiches import load_corpus
+
+CORPUS = load_corpus(ROOT)
+
+
+def visible_rows(page):
+    return page.locator("#catalogue-table tbody tr:not([hidden])")
+
+
+def visible_titles(page) -> list[str]:
+    return visible_rows(page).locator("td:first-child a").all_inner_texts()
+
+
+def open_catalogue(page, base_url: str, query: str = ""):
+    page.goto(base_url + "catalogue/" + query)
+    page.locator("#catalogue-filtres").wait_for(state="visible")
+
+
+def test_every_fiche_is_listed_and_counted(site_server, new_page):
+    page = new_page(allowed=(site_server.url,))
+    open_catalogue(page, site_server.url)
+    assert visible_rows(page).count() == len(CORPUS.fiches)
+    assert str(len(CORPUS.fiches)) in page.locator("#catalogue-compte").inner_text()
+    assert page.locator("#catalogue-compte").get_attribute("aria-live") == "polite"
+    page.wait_for_load_state("networkidle")
+    assert page.foreign_requests == []
+
+
+def test_filters_narrow_the_list(site_server, new_page):
+    page = new_page(allowed=(site_server.url,))
+    open_catalogue(page, site_server.url)
+    page.get_by_label("Module").select_option("securite")
+    expected = [f.title for f in CORPUS.fiches if f.module == "securite"]
+    assert sorted(visible_titles(page)) == sorted(expected)
+    count = page.locator("#catalogue-compte").inner_text()
+    assert f"{len(expected)} fiches correspondent" in count, count
+
+    page.get_by_label("Niveau").select_option("intermediaire")
+    expected = [f.title for f in CORPUS.fiches
+                if f.module == "securite" and f.level == "intermediaire"]
+    assert expected and sorted(visible_titles(page)) == sorted(expected)
+
+    page.get_by_role("button", name="Effacer les filtres").click()
+    page.wait_for_function("document.querySelectorAll('#catalogue-table tbody tr[hidden]')"
+                           ".length === 0")
+    assert visible_rows(page).count() == len(CORPUS.fiches)
+
+
+def test_duration_audience_competence_and_tag_filters(site_server, new_page):
+    page = new_page(allowed=(site_server.url,))
+    open_catalogue(page, site_server.url)
+    page.locator("#filtre-duree-min").fill("70")
+    page.locator("#filtre-duree-max").fill("80")
+    expected = [f.title for f in CORPUS.fiches if 70 <= f.duration <= 80]
+    assert expected and sorted(visible_titles(page)) == sorted(expected)
+    page.locator("#filtre-duree-min").fill("")
+    page.locator("#filtre-duree-max").fill("")
+
+    page.get_by_label("Public").select_option("professionnels")
+    expected = [f.title for f in CORPUS.fiches if "professionnels" in f.audience]
+    assert expected and sorted(visible_titles(page)) == sorted(expected)
+    page.get_by_label("Public").select_option("")
+
+    page.get_by_label("Compétence").select_option("clea:4")
+    expected = [f.title for f in CORPUS.fiches if "clea:4" in f.competences]
+    assert expected and sorted(visible_titles(page)) == sorted(expected)
+    page.get_by_label("Compétence").select_option("")
+
+    page.get_by_label("Mot-clé").select_option(label="arnaque")
+    expected = [f.title for f in CORPUS.fiches if "arnaque" in f.tags]
+    assert expected and sorted(visible_titles(page)) == sorted(expected)
+
+
+def test_no_match_says_so(site_server, new_page):
+    page = new_page(allowed=(site_server.url,))
+    open_catalogue(page, site_server.url)
+    page.locator("#filtre-duree-min").fill("500")
+    assert visible_rows(page).count() == 0
+    assert page.locator("#catalogue-vide").is_visible()
+    assert "0 fiche correspond" in page.locator("#catalogue-compte").inner_text()
+
+
+def test_sorting_by_duration_title_and_date(site_server, new_page):
+    page = new_page(allowed=(site_server.url,))
+    open_catalogue(page, site_server.url)
+    page.get_by_label("Trier par").select_option("duree")
+    durations = [int(d) for d in visible_rows(page).evaluate_all(
+        "rows => rows.map(r => r.dataset.duree)")]
+    assert durations == sorted(durations) and len(durations) == len(CORPUS.fiches)
+    page.get_by_label("Trier par").select_option("titre")
+    keys = visible_rows(page).evaluate_all("rows => rows.map(r => r.dataset.titre)")
+    initials = [k[0] for k in keys]  # localeCompare and Python differ on punctuation only
+    assert initials == sorted(initials) and initials[0] != initials[-1]
+    page.get_by_label("Trier par").select_option("maj")
+    dates = visible_rows(page).evaluate_all("rows => rows.map(r => r.dataset.maj)")
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_filters_are_kept_in_the_address(site_server, new_page):
+    page = new_page(allowed=(site_server.url,))
+    open_catalogue(page, site_server.url, "?module=bureautique&tri=duree")
+    expected = [f.title for f in CORPUS.fiches if f.module == "bureautique"]
+    assert sorted(visible_titles(page)) == sorted(expected)
+    page.get_by_label("Module").select_option("messagerie")
+    assert "module=messagerie" in page.url
+
+
+def test_without_javascript_the_full_list_is_there(site_server, new_page):
+    page = new_page(allowed=(site_server.url,), java_script_enabled=False)
+    page.goto(site_server.url + "catalogue/")
+    rows = page.locator("#catalogue-table tbody tr")
+    assert rows.count() == len(CORPUS.fiches)
+    assert not page.locator("#catalogue-filtres").is_visible()  # no filter that cannot work
+    first = rows.first.locator("a")
+    assert first.get_attribute("href").startswith("../fiches/")
+    assert "fiches" in page.locator("#catalogue-compte").inner_text()
