@@ -250,3 +250,15 @@ def test_award_build_verify_revoke_rebuild(tmp_path, validator):
         verdict = verify.verify_png(png.read_bytes(), verify.SiteSource.from_dir(site))
         assert verdict.status == verify.REVOKED and "Module non terminé" in verdict.message
     assert not run_validator(validator, site, str(signed))["valid"]
+
+
+def test_no_plugin_rewrites_the_baked_pngs():
+    """Material's `optimize` plugin strips PNG text chunks, i.e. the baked badges."""
+    import yaml
+    from conftest import ROOT
+
+    from fichotheque.structure import _TolerantLoader
+
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    names = [next(iter(p)) if isinstance(p, dict) else p for p in config.get("plugins", [])]
+    assert not any(name.split("/")[-1] == "optimize" for name in names), names

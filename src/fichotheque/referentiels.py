@@ -56,7 +56,9 @@ class Competence:
 def load_data(name: str):
     """Load one of the packaged reference YAML files (`licences`, `pix`, …)."""
     path = resources.files("fichotheque") / "data" / "referentiels" / f"{name}.yml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    # libyaml when available: these files are read by every build and every `check`.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - safe loader
 
 
 @cache

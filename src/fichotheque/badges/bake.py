@@ -1,15 +1,12 @@
 """Baking: an Open Badges assertion (JSON or JWS) in the `openbadges` iTXt chunk of a PNG.
 
-A thin, bytes-in/bytes-out pair over openbadges-bakery (the reference implementation), so
+A bytes-in/bytes-out pair writing what openbadges-bakery (the reference) writes, so
 `unbake(bake(png, text)) == text`. Baking replaces any previous `openbadges` chunk.
 """
 
 from __future__ import annotations
 
-import io
 import zlib
-
-import openbadges_bakery
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -18,12 +15,41 @@ def is_png(data: bytes) -> bool:
     return data.startswith(PNG_SIGNATURE)
 
 
+def _chunks(png: bytes):
+    """(type, data) of every chunk; ValueError on a truncated image."""
+    pos = len(PNG_SIGNATURE)
+    while pos + 8 <= len(png):
+        length = int.from_bytes(png[pos:pos + 4], "big")
+        kind = png[pos + 4:pos + 8]
+        if pos + 12 + length > len(png):
+            raise ValueError("truncated PNG image")
+        yield kind, png[pos:pos + 12 + length]
+        pos += 12 + length
+        if kind == b"IEND":
+            return
+    raise ValueError("PNG image without IEND")
+
+
 def bake(png: bytes, assertion: str) -> bytes:
-    """The PNG with `assertion` baked in (an iTXt chunk right after IHDR)."""
+    """The PNG with `assertion` baked in (an iTXt chunk right after IHDR).
+
+    The same chunk openbadges-bakery writes (uncompressed iTXt, keyword `openbadges`, any
+    previous one dropped), assembled directly: about 5x faster than going through pypng,
+    which matters when a build bakes thousands of awards (see benchmarks/RESULTS.md).
+    """
     if not is_png(png):
         raise ValueError("not a PNG image")
-    baked = openbadges_bakery.bake(io.BytesIO(png), assertion, io.BytesIO())
-    return baked.getvalue()
+    data = b"openbadges\x00\x00\x00\x00\x00" + assertion.encode("utf-8")
+    chunk = (len(data).to_bytes(4, "big") + b"iTXt" + data
+             + (zlib.crc32(b"iTXt" + data) & 0xFFFFFFFF).to_bytes(4, "big"))
+    out = [PNG_SIGNATURE]
+    for index, (kind, raw) in enumerate(_chunks(png)):
+        if kind in (b"iTXt", b"tEXt", b"zTXt") and raw[8:19] == b"openbadges\x00":
+            continue
+        out.append(raw)
+        if index == 0:
+            out.append(chunk)
+    return b"".join(out)
 
 
 def unbake(png: bytes) -> str | None:
