@@ -120,8 +120,10 @@ def measure(key: str, sizes, badges) -> tuple[object, str]:
     html = stage(sizes, 1000, "html")
     if key == "html_ratio_plain":
         if html and "plain" in html:
+            cpu = med(html["ours"]["cpu"]) / med(html["plain"]["cpu"])
             return med(html["ours"]["wall"]) / med(html["plain"]["wall"]), \
-                f"{fmt_s(med(html['ours']['wall']))} vs {fmt_s(med(html['plain']['wall']))}"
+                (f"{fmt_s(med(html['ours']['wall']))} vs {fmt_s(med(html['plain']['wall']))}; "
+                 f"CPU time ratio {fmt_x(cpu)}")
     elif key == "html_wall" and html:
         return med(html["ours"]["wall"]), ""
     elif key == "html_growth":
@@ -255,9 +257,10 @@ def render(sessions: list[dict]) -> str:
             "layout (module pages in the nav, fiches `not_in_nav`; the pages our hooks generate "
             "written as static Markdown). Hugo = the same Markdown with a two-file layout, the "
             "floor.", "",
-            "| N | ours wall | ours CPU | ours memory | plain wall | plain memory | hugo wall | "
-            "hugo CPU | ours ÷ plain | ours ÷ hugo (wall) | ours ÷ hugo (CPU) |",
-            "|---|---|---|---|---|---|---|---|---|---|---|"]
+            "| N | ours wall | ours CPU | ours memory | plain wall | plain CPU | plain memory | "
+            "hugo wall | hugo CPU | ours ÷ plain (wall) | ours ÷ plain (CPU) | "
+            "ours ÷ hugo (wall) | ours ÷ hugo (CPU) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for n, (data, _) in sizes.items():
         h = data["stages"].get("html")
         if not h or "ours" not in h:
@@ -267,8 +270,10 @@ def render(sessions: list[dict]) -> str:
         ratio = lambda a, b: fmt_x(med(a) / med(b)) if med(a) and med(b) else "—"  # noqa: E731
         out.append(f"| {n:,} | {fmt_s(med(o['wall']))} | {fmt_s(med(o['cpu']))} | "
                    f"{fmt_b(med(o['memory']))} | {fmt_s(med(p.get('wall')))} | "
+                   f"{fmt_s(med(p.get('cpu')))} | "
                    f"{fmt_b(med(p.get('memory')))} | {fmt_s(med(hg.get('wall')))} | "
                    f"{fmt_s(med(hg.get('cpu')))} | {ratio(o['wall'], p.get('wall'))} | "
+                   f"{ratio(o['cpu'], p.get('cpu'))} | "
                    f"{ratio(o['wall'], hg.get('wall'))} | {ratio(o['cpu'], hg.get('cpu'))} |")
 
     out += ["", "## `fichotheque check`", "", "| N | wall | CPU | memory |", "|---|---|---|---|"]

@@ -146,3 +146,13 @@ def test_remote_logo_is_refused_and_local_logo_is_shown(project):
     assert result.returncode == 0, result.stderr
     home = read(project / "site/index.html")
     assert re.search(r'<img src="assets/logo.svg" alt="Collectif Fichothèque">', home)
+
+
+def test_accessibility_statement_names_the_structure_and_is_linked(built):
+    page = read(built / "accessibilite/index.html")
+    assert "Réseau des EPN de Testville s'engage" in page
+    assert "partiellement conforme" in page and "Défenseur des droits" in page
+    assert "{{" not in page and "render_macros" not in page
+    for other in ("index.html", "fiches/securite/mots-de-passe/index.html"):
+        assert re.search(r'<a href="(\.\./)*accessibilite/">Accessibilité', read(built / other))
+    assert 'href="../accessibilite/"' in read(built / "a-propos/index.html")

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from fichotheque import licences, referentiels
-from fichotheque.frontmatter import FrontMatterError, split
+from fichotheque.frontmatter import FrontMatterError, parse_yaml, split
 from fichotheque.problems import ERROR, WARNING, Problem
 
 FICHES_DIR = "fiches"
@@ -528,8 +528,7 @@ def load_module_meta(folder: Path, root: Path, problems: list[Problem]) -> dict 
                   "créez-le avec title, description, order, colour, icon et badge", "module")
         return None
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        node, data = parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         out.error(mark.line + 1 if mark else 1, f"YAML illisible ({getattr(exc, 'problem', exc)})",

@@ -12,6 +12,7 @@ Stable URLs (DESIGN.md): `fiches/<module>/<slug>/<slug>.pdf`, `…/<slug>-animat
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import posixpath
@@ -301,26 +302,94 @@ def _key(kind: str, output: str, html: str, images: set[Path]) -> str:
     return digest.hexdigest()[:32]
 
 
-def plan(corpus: Corpus, site: SiteConfig) -> list[PdfJob]:
-    """Every PDF of the site (the HTML is cheap; rendering it is what the cache saves)."""
+PLAN_MEMO = "plan.json"
+
+
+@cache
+def _code_fingerprint() -> str:
+    """The code that turns a fiche into print HTML: a change invalidates the plan memo."""
+    digest = hashlib.sha256(_design_fingerprint().encode())
+    for module in (__file__, pages.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()
+
+
+def _input_key(kind: str, output: str, module: Module, files: list[Path], site: SiteConfig,
+               assets: str) -> str:
+    """Hash of everything a job's HTML is made from (not of the HTML itself)."""
+    meta = (module.slug, module.title, module.description, module.order, module.colour,
+            module.icon, module.badge)
+    digest = hashlib.sha256(f"{_code_fingerprint()}|{kind}|{output}|{meta!r}|{site!r}|"
+                            f"{assets}\n".encode())
+    for path in files:
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def _assets(folder: Path) -> str:
+    """Name, size and date of the files beside the fiches (images a fiche may show)."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix.lower() not in (".md", ".yml", ".yaml"):
+            st = path.stat()
+            found.append(f"{path.relative_to(folder).as_posix()}:{st.st_size}:{st.st_mtime_ns}")
+    return "|".join(found)
+
+
+def _read_memo(folder: Path) -> dict[str, str]:
+    try:
+        data = json.loads((Path(folder) / PLAN_MEMO).read_text(encoding="utf-8"))
+        return dict(data["entries"]) if data.get("format") == 1 else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def plan(corpus: Corpus, site: SiteConfig, memo_dir: Path | None = None) -> list[PdfJob]:
+    """Every PDF of the site, each keyed by the hash of its print HTML.
+
+    With `memo_dir` (the PDF cache folder), a job whose inputs (fiche files, module, site,
+    code) are unchanged and whose PDF is in the cache takes its key from `plan.json`
+    without building its HTML again: Markdown and QR codes for 1,000 fiches cost far more
+    than the few PDFs an edit re-renders (see benchmarks/RESULTS.md).
+    """
     root = (corpus.root / FICHES_DIR).resolve()
     jobs = []
+    memo = _read_memo(memo_dir) if memo_dir else {}
+    store = PdfCache(memo_dir) if memo_dir else None
+    used: dict[str, str] = {}
 
-    def job(kind, output, source, folder, html, images):
-        jobs.append(PdfJob(output, kind, source, html, folder.as_uri() + "/", str(root),
-                           _key(kind, output, html, images)))
+    def job(kind, output, source, folder, module, files, assets, make):
+        base = folder.as_uri() + "/"
+        ident = _input_key(kind, output, module, files, site, assets) if store else None
+        known = memo.get(ident) if ident else None
+        if known and store.pages(known) is not None:
+            jobs.append(PdfJob(output, kind, source, "", base, str(root), known))
+        else:
+            html, images = make()
+            known = _key(kind, output, html, images)
+            jobs.append(PdfJob(output, kind, source, html, base, str(root), known))
+        if ident:
+            used[ident] = known
 
     for module in corpus.modules:
+        assets = _assets(module.path) if store else ""
         for fiche in module.fiches:
             folder = fiche.path.parent.resolve()
             for kind in (FICHE, FACILITATOR):
-                html, images = fiche_document(fiche, module, site, kind == FACILITATOR)
-                job(kind, fiche_pdf_path(fiche, kind == FACILITATOR), fiche.rel_path, folder,
-                    html, images)
+                facilitator = kind == FACILITATOR
+                job(kind, fiche_pdf_path(fiche, facilitator), fiche.rel_path, folder, module,
+                    [fiche.path], assets,
+                    lambda f=fiche, m=module, a=facilitator: fiche_document(f, m, site, a))
         if module.fiches:
-            html, images = booklet_document(module, site)
             job(BOOKLET, booklet_path(module), f"{FICHES_DIR}/{module.slug}/_module.yml",
-                module.path.resolve(), html, images)
+                module.path.resolve(), module, [f.path for f in module.fiches], assets,
+                lambda m=module: booklet_document(m, site))
+    if memo_dir and any(memo.get(k) != v for k, v in used.items()):
+        # Entries of other plans stay while their PDF is cached (the offline mirror's).
+        kept = {k: v for k, v in memo.items() if store.pages(v) is not None}
+        kept.update(used)
+        text = json.dumps({"format": 1, "entries": kept}, indent=0, sort_keys=True)
+        write_atomic(Path(memo_dir) / PLAN_MEMO, text.encode("utf-8"))
     return jobs
 
 
@@ -493,7 +562,8 @@ def build(corpus: Corpus, site: SiteConfig, site_dir: Path, workers: int | None 
           progress: Progress | None = None) -> Report:
     """Sources and PDFs of the whole corpus into a built site, with the cache of the project."""
     copy_sources(corpus, site_dir)
-    report = render_all(plan(corpus, site), site_dir, site.project_dir / CACHE_DIR,
+    cache_dir = site.project_dir / CACHE_DIR
+    report = render_all(plan(corpus, site, memo_dir=cache_dir), site_dir, cache_dir,
                         workers, progress)
     report_warnings(report)
     return report

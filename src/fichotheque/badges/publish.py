@@ -91,6 +91,9 @@ def claim_index(defs: ob.Definitions, book: ledger.Ledger, signed: bool) -> dict
             "base": urls.base, "badges": badges, "assertions": entries}
 
 
+IMAGE_CACHE = Path(".cache") / "badges"  # drawn badge images, by hash of what they show
+
+
 def publish(site_dir: Path, root: Path, site: SiteConfig, corpus: Corpus | None = None,
             key_path: Path | None = None) -> Published:
     """Write every badge file into `site_dir/badges/`; BadgeError on bad project files."""
@@ -108,11 +111,12 @@ def publish(site_dir: Path, root: Path, site: SiteConfig, corpus: Corpus | None 
     files: dict[str, bytes] = {}
     files["emetteur.json"] = to_json(ob.profile_json(defs, signed=key is not None))
     if not defs.issuer.image:
-        files["emetteur.png"] = images.badge_png(defs.issuer.name, "#3F51B5", "",
-                                                 caption="Émetteur")
+        files["emetteur.png"] = images.cached_badge_png(root / IMAGE_CACHE, defs.issuer.name,
+                                                        "#3F51B5", "", caption="Émetteur")
     pngs = {}
     for badge in defs.badges:
-        pngs[badge.id] = images.badge_png(badge.name, badge.colour, badge.module)
+        pngs[badge.id] = images.cached_badge_png(root / IMAGE_CACHE, badge.name, badge.colour,
+                                                 badge.module)
         files[f"{badge.id}.png"] = pngs[badge.id]
         files[f"{badge.id}.json"] = to_json(ob.badgeclass_json(defs, badge))
     if key is not None:
