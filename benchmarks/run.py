@@ -19,6 +19,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import gzip
 import html.parser
@@ -200,7 +201,7 @@ def _retag(value: _Tagged) -> yaml.Node:
 
 
 def load_config(path: Path) -> dict:
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
 
 
 def copy_project(target: Path, fiches_src: Path) -> Path:
@@ -263,8 +264,8 @@ def plain_project(target: Path, ours: Path, fiches_src: Path) -> Path:
         catalogue.parent.mkdir(parents=True, exist_ok=True)
         rows = [f"| [{_md(f.title)}](../fiches/{m.slug}/{f.slug}.md) | {_md(m.title)} | "
                 f"{f.level_label} | {f.duration} min |" for m in loaded.modules for f in m.fiches]
-        catalogue.write_text("# Catalogue\n\n| Fiche | Module | Niveau | Durée |\n|---|---|---|---|\n"
-                             + "\n".join(rows) + "\n", encoding="utf-8")
+        head = "# Catalogue\n\n| Fiche | Module | Niveau | Durée |\n|---|---|---|---|\n"
+        catalogue.write_text(head + "\n".join(rows) + "\n", encoding="utf-8")
 
     config = load_config(ours / "mkdocs.yml")
     config.pop("hooks", None)
@@ -595,7 +596,7 @@ def _badge_image() -> bytes:
         from fichotheque.badges.images import badge_png
 
         return badge_png("Sécurité numérique", "#B3261E", "securite")
-    except Exception:  # noqa: BLE001 - the image is only an input here
+    except Exception:
         from PIL import Image
 
         buf = io.BytesIO()
@@ -656,7 +657,7 @@ def stage_badges(work: Path, counts: list[int], runs: int) -> dict:
                 out = work / f"bake-{impl}"
                 if out.exists():
                     shutil.rmtree(out)
-                log(f"badges {impl} × {count} run {i + 1}/{runs}")
+                log(f"badges {impl}, {count} awards, run {i + 1}/{runs}")
                 r = run([PY, str(Path(__file__).resolve()), "--bake-worker", impl, str(count),
                          str(out)])
                 report = json.loads(r.stdout.strip().splitlines()[-1])
@@ -673,12 +674,10 @@ def stage_badges(work: Path, counts: list[int], runs: int) -> dict:
 
 def machine() -> dict:
     cpu = ""
-    try:
+    with contextlib.suppress(OSError):
         cpu = next((line.split(":", 1)[1].strip() for line in
                     Path("/proc/cpuinfo").read_text().splitlines()
                     if line.startswith("model name")), "")
-    except OSError:
-        pass
     memory = None
     try:
         kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
@@ -735,13 +734,13 @@ def bench_size(n: int, work: Path, stages: set[str], runs: int, pdf_runs: int,
               "load": [loadavg()], "stages": {}}
     steps = (("html", stage_html, runs), ("check", stage_check, runs),
              ("weight", stage_weight, 1), ("pdf", stage_pdf, pdf_runs),
-             ("mirror", stage_mirror, runs))
+             ("mirror", stage_mirror, pdf_runs))
     for name, function, count in steps:
         if name not in stages:
             continue
         try:
             result["stages"][name] = function(ctx, count)
-        except Exception as exc:  # noqa: BLE001 - a failing stage is reported, not fatal
+        except Exception as exc:
             log(f"N={n} {name} FAILED: {exc}")
             result["stages"][name] = {"available": False, "error": str(exc)[-2000:]}
         result["load"].append(loadavg())
@@ -757,8 +756,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     p.add_argument("--runs", type=int, default=3, help="mesures par chiffre (médiane)")
     p.add_argument("--pdf-runs", type=int, default=None,
-                   help="mesures des PDF (par défaut : --runs jusqu'à N=100, puis 1)")
-    p.add_argument("--pdf-compare-max", type=int, default=1000,
+                   help="mesures des PDF (par défaut : 2 jusqu'à N=100, puis 1)")
+    p.add_argument("--pdf-compare-max", type=int, default=100,
                    help="plus grand N où l'export PDF est aussi mesuré avec un seul processus")
     p.add_argument("--awards", type=int, nargs="*", default=[1000, 10000])
     p.add_argument("--stages", default=",".join(STAGES),
@@ -784,18 +783,33 @@ def main(argv: list[str] | None = None) -> int:
     output.mkdir(parents=True, exist_ok=True)
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="fichotheque-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    if not args.source:
+        # Other people edit the tree while a long run goes on: measure one frozen copy of it.
+        snapshot = work / "source"
+        if snapshot.exists():
+            shutil.rmtree(snapshot)
+        snapshot.mkdir(parents=True)
+        ignore = shutil.ignore_patterns("__pycache__", ".cache", "*.egg-info")
+        for part in (*PROJECT_PARTS, "src"):
+            src = ROOT / part
+            if src.is_dir():
+                shutil.copytree(src, snapshot / part, ignore=ignore)
+            elif src.is_file():
+                shutil.copy2(src, snapshot / part)
+        SOURCE = snapshot
+        sys.path.insert(0, str(SOURCE / "src"))
     started = time.perf_counter()
     session = {"label": args.label, "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                "runs": args.runs, "machine": machine(), "versions": versions(), "sizes": {}}
     try:
         for n in args.sizes:
-            pdf_runs = args.pdf_runs or (args.runs if n <= 100 else 1)
+            pdf_runs = args.pdf_runs or (min(args.runs, 2) if n <= 100 else 1)
             session["sizes"][str(n)] = bench_size(n, work, stages, args.runs, pdf_runs,
                                                   n <= args.pdf_compare_max)
         if "badges" in stages and args.awards:
             try:
                 session["badges"] = stage_badges(work, args.awards, args.runs)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 session["badges"] = {"available": False, "error": str(exc)[-2000:]}
     finally:
         if not args.keep and not args.work:

@@ -33,7 +33,7 @@ def test_link_colour_is_darkened_until_readable():
 def test_colours_are_checked():
     colours = identity.colours_from(site({"name": "R", "colours": {"primary": "#ABC"}}))
     assert colours == identity.Colours(primary="#aabbcc")
-    with pytest.raises(identity.IdentityError, match="colours.accent : « rouge »"):
+    with pytest.raises(identity.IdentityError, match=r"colours\.accent : « rouge »"):
         identity.colours_from(site({"name": "R", "colours": {"accent": "rouge"}}))
     with pytest.raises(identity.IdentityError, match="clé « secondary » inconnue"):
         identity.colours_from(site({"name": "R", "colours": {"secondary": "#000000"}}))

@@ -45,9 +45,10 @@ def found(problems, rule, severity=None):
 # -- links --------------------------------------------------------------------------------------
 
 def test_links_to_existing_fiches_and_anchors_pass(tmp_path):
-    text = with_extra("- [Voir](hameconnage.md)\n- [Ailleurs](../messagerie/pieces-jointes.md#a-retenir)"
-                      "\n- [Ici](#objectif)\n- [Module](index.md)\n- [Toutes](../index.md)"
-                      "\n- [Titre](hameconnage.md#hameconnage)")
+    text = with_extra("- [Voir](hameconnage.md)\n"
+                      "- [Ailleurs](../messagerie/pieces-jointes.md#a-retenir)\n"
+                      "- [Ici](#objectif)\n- [Module](index.md)\n- [Toutes](../index.md)\n"
+                      "- [Titre](hameconnage.md#hameconnage)")
     problems, _ = lint_fiche(tmp_path, text)
     assert not [p for p in problems if p.rule.startswith("link")], [p.format() for p in problems]
 
@@ -198,7 +199,7 @@ def test_jinja_syntax_in_front_matter_is_an_error_but_heading_ids_are_fine(tmp_p
     assert [p.line for p in found(problems, "jinja")] == [line_of(text, "description:")]
 
 
-# -- length and template ----------------------------------------------------------------------------
+# -- length and template ------------------------------------------------------------
 
 def test_length_warnings_exclude_the_facilitator_block(tmp_path):
     long_steps = "\n".join(f"{i}. {WORDS * 8}" for i in range(1, 12))  # > 1,100 words
@@ -225,7 +226,7 @@ def test_template_leftovers_are_a_warning(tmp_path):
     assert leftover.message.startswith("fiche à compléter")
 
 
-# -- whole project, CLI and build ----------------------------------------------------------------------
+# -- whole project, CLI and build --------------------------------------------------
 
 def test_repository_fiches_have_no_content_error():
     problems = lint.lint_project(ROOT)

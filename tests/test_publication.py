@@ -104,11 +104,12 @@ def test_feed_link_and_reuse_block(built):
                      r'(\.\./)+feed\.xml"', page)
     block = re.search(r'<section class="fiche-reutiliser".*?</section>', page, re.S).group(0)
     assert "Réutiliser cette fiche" in block
-    mention = html.unescape(re.search(r'id="mention-mots-de-passe">(.*?)</p>', block).group(1))
+    mention = html.unescape(re.search(r'id="mention-mots-de-passe"[^>]*>(.*?)</p>', block).group(1))
     assert mention.startswith("« Créer un mot de passe solide »")
     assert "https://fichotheque.github.io/fichotheque/fiches/securite/mots-de-passe/" in mention
     assert "CC BY-SA 4.0" in mention
-    assert 'data-clipboard-target="#mention-mots-de-passe"' in block
+    assert 'data-fichotheque-copier="Copier la mention"' in block
+    assert "<button" not in block  # added by JavaScript: without it, plain text
     entries = feed.read(built / "feed.xml")
     assert len(entries) == 3
 

@@ -10,12 +10,14 @@ import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
+from xml.etree import ElementTree
 
 import markdown
 import pytest
+import yaml
 from conftest import FIXTURES, ROOT, fiche_text, make_project, run_build
 
-from fichotheque import lint
+from fichotheque import lint, structure
 from fichotheque.frontmatter import split
 from fichotheque.sanitize import sanitize_html
 
@@ -26,16 +28,18 @@ URL_ATTRIBUTES = ("href", "src", "action", "formaction", "data", "xlink:href", "
 ACTIVE_TAGS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "style",
                "form", "input", "button", "textarea", "select", "base", "link", "meta", "math",
                "noscript", "template"}
+EXTERNAL = re.compile(r"\s*(?:[a-z]+:|//)", re.I)
 
 # Every attack of the corpus, by the text of its line: `check` must report an error there.
 ATTACKS = {
     "scripts.md": ['<script>alert("corps")', "<SCRIPT SRC", "<scr<script>", 'type="module"'],
-    "gestionnaires.md": ["onerror=\"alert('img')", "onclick=\"alert('a')", "onmouseover=\"alert('abbr')",
-                         "{: onclick=", "{: onmouseover=", "ontoggle=", "onload=\"alert('multiligne')",
-                         "<kbd/onfocus"],
-    "adresses.md": ["(javascript:alert('lien'))", "JaVaScRiPt:", "jav&#x09;ascript", "<javascript:alert('chevrons')>",
-                    "vbscript:", "(data:text/html", "<javascript:alert('autolien')>", "&#106;avascript",
-                    "javascript&colon;", "[piege]: javascript:"],
+    "gestionnaires.md": ["onerror=\"alert('img')", "onclick=\"alert('a')",
+                         "onmouseover=\"alert('abbr')", "{: onclick=", "{: onmouseover=",
+                         "ontoggle=", "onload=\"alert('multiligne')", "<kbd/onfocus"],
+    "adresses.md": ["(javascript:alert('lien'))", "JaVaScRiPt:", "jav&#x09;ascript",
+                    "<javascript:alert('chevrons')>", "vbscript:", "(data:text/html",
+                    "<javascript:alert('autolien')>", "&#106;avascript", "javascript&colon;",
+                    "[piege]: javascript:"],
     "images.md": ["![](images/ok.png)", "https://evil.example/pixel.png", "data:image/svg+xml",
                   "onerror=\"alert('alt')", "(javascript:alert('image'))", "onerror=alert('brut')",
                   ":smile:"],
@@ -67,7 +71,7 @@ def test_check_reports_every_attack_of_the_hostile_corpus():
     assert missed == []
 
 
-# -- the sanitizer on its own -----------------------------------------------------------------------
+# -- the sanitizer on its own ------------------------------------------------------------
 
 def markdown_renderer():
     from mkdocs.config import load_config
@@ -134,15 +138,16 @@ Appuyez sur <kbd>Ctrl</kbd>, H<sub>2</sub>O, m<sup>2</sup><br>
 
 def test_everything_our_markdown_produces_survives():
     render = markdown_renderer()
-    for source in [LEGIT, *(split(Path(p).read_text(encoding="utf-8")).body
-                            for p in sorted(glob.glob(str(ROOT / "fiches/*/*.md"))))]:
+    fiches = sorted(glob.glob(str(ROOT / "fiches/*/*.md")))
+    for source in [LEGIT, *(split(Path(p).read_text(encoding="utf-8")).body for p in fiches)]:
         rendered = render(source)
         assert events(sanitize_html(rendered)) == events(rendered)
 
 
 @pytest.mark.parametrize("payload", [
-    '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '<a href="javascript:alert(1)">x</a>',
-    '<a href="jav&#x09;ascript:alert(1)">x</a>', '<a href="data:text/html,<script>x</script>">x</a>',
+    '<script>alert(1)</script>', '<img src=x onerror=alert(1)>',
+    '<a href="javascript:alert(1)">x</a>', '<a href="jav&#x09;ascript:alert(1)">x</a>',
+    '<a href="data:text/html,<script>x</script>">x</a>',
     '<iframe src="https://evil.example"></iframe>', '<object data="x"></object>', '<embed src="x">',
     '<style>*{display:none}</style>', '<form action="https://evil.example"><input name="p"></form>',
     '<svg onload="alert(1)"><a xlink:href="javascript:alert(1)">x</a></svg>',
@@ -159,7 +164,7 @@ def test_hostile_fragments_lose_their_active_parts(payload):
     assert "__config" not in clean and "position" not in clean
 
 
-# -- a forced build of the hostile corpus ships no active content ----------------------------------------
+# -- a forced build of the hostile corpus ships no active content --------------------
 
 class Page(HTMLParser):
     """Collects what could run in a browser; `article` marks the fiche's own content."""
@@ -181,16 +186,17 @@ class Page(HTMLParser):
             self.depth += tag not in ("img", "br", "hr", "input", "meta", "link", "embed", "wbr")
             if tag in ACTIVE_TAGS and self.fiche:
                 self.found.append(f"<{tag}> dans la fiche")
-            if self.fiche and tag == "img" and re.match(r"\s*(?:[a-z]+:|//)", a.get("src") or "", re.I):
+            if self.fiche and tag == "img" and EXTERNAL.match(a.get("src") or ""):
                 self.found.append(f"image externe {a['src']}")
         elif tag == "article":
             self.depth = 1
         for name, value in attrs:
             if name.lower().startswith("on"):
                 self.found.append(f"{tag} {name}=")
-            if name.lower() in URL_ATTRIBUTES and lint.url_scheme(value or "") in UNSAFE_SCHEMES:
-                if not (tag == "meta" and name == "content" and not self.depth):
-                    self.found.append(f"{tag} {name}={value}")
+            unsafe = lint.url_scheme(value or "") in UNSAFE_SCHEMES
+            if name.lower() in URL_ATTRIBUTES and unsafe and not (
+                    tag == "meta" and name == "content" and not self.depth):
+                self.found.append(f"{tag} {name}={value}")
         if tag == "script":
             self.scripts.append([a, ""])
         if tag == "meta" and a.get("name") == "description":
@@ -235,10 +241,8 @@ def script_signature(page: Page, site: Path, page_path: Path) -> list:
     return signature
 
 
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory):
+def build_hostile_site(base: Path) -> Path:
     """The hostile corpus plus a benign witness fiche, built with the check bypassed."""
-    base = tmp_path_factory.mktemp("hostile")
     files = {f"fiches/{p.parent.name}/_module.yml": p.read_text(encoding="utf-8")
              for p in sorted(ROOT.glob("fiches/*/_module.yml"))}
     files["fiches/securite/temoin.md"] = fiche_text(title="Fiche témoin", module="securite")
@@ -253,6 +257,11 @@ def hostile_site(tmp_path_factory):
     result = run_build(project, base / "site", env={lint.SKIP_ENV: "1"})
     assert result.returncode == 0, result.stdout + result.stderr
     return base / "site"
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    return build_hostile_site(tmp_path_factory.mktemp("hostile"))
 
 
 def is_fiche(path: Path) -> bool:
@@ -301,6 +310,22 @@ def test_front_matter_is_text_everywhere(hostile_site):
         for tag in doc.get("tags", []):
             assert "<" not in tag, tag
     assert html.unescape(docs[0]["title"]) == title
+
+
+def test_the_feed_shows_front_matter_as_text(hostile_site):
+    root = ElementTree.parse(hostile_site / "feed.xml").getroot()
+    assert "Titre piégé" in ElementTree.tostring(root, encoding="unicode")
+    for element in root.iter():
+        if element.text and "<" in element.text:
+            assert element.get("type", "text") == "text", (element.tag, element.text)
+
+
+def test_macros_never_render_fiches_by_configuration():
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"),
+                       Loader=structure._TolerantLoader)
+    [macros] = [p["macros"] for p in config["plugins"] if isinstance(p, dict) and "macros" in p]
+    assert macros["render_by_default"] is False
+    assert macros["on_error_fail"] is True
 
 
 def test_jinja_in_a_fiche_is_never_rendered(hostile_site):

@@ -27,7 +27,7 @@ def root(tmp_path):
 
 @pytest.mark.parametrize(("title", "slug"), [
     ("Créer un mot de passe", "creer-un-mot-de-passe"),
-    ("L'œuvre d’un cœur : Ærø", "l-oeuvre-d-un-coeur-aero"),
+    ("L'œuvre d’un cœur : Ærø", "l-oeuvre-d-un-coeur-aero"),  # noqa: RUF001
     ("  Trop   d'espaces  ", "trop-d-espaces"),
     ("Ça coûte « 0 € » ? Non !", "ca-coute-0-non"),
     ("E-mail, SMS & co.", "e-mail-sms-co"),
@@ -67,9 +67,9 @@ def test_new_never_overwrites(root):
     before = path.read_text(encoding="utf-8")
     with pytest.raises(ScaffoldError, match="existe déjà"):
         create(root, "securite", "Autre titre", slug="mots-de-passe", today=TODAY)
-    with pytest.raises(ScaffoldError, match="déjà pris par fiches/securite/mots-de-passe.md"):
+    with pytest.raises(ScaffoldError, match=r"déjà pris par fiches/securite/mots-de-passe\.md"):
         create(root, "messagerie", "Mots de passe", today=TODAY)
-    with pytest.raises(ScaffoldError, match="déjà celui de fiches/securite/mots-de-passe.md"):
+    with pytest.raises(ScaffoldError, match=r"déjà celui de fiches/securite/mots-de-passe\.md"):
         create(root, "messagerie", "Créer un mot de passe  solide", today=TODAY)
     assert path.read_text(encoding="utf-8") == before
     assert not list(root.glob("fiches/*/.nouvelle-*"))

@@ -203,15 +203,20 @@ def competence_short(code: str) -> str:
     return f"{comp.framework_name} {comp.code}" if comp else code
 
 
+def competence_order(code: str) -> tuple:
+    """Pix, then DigComp, then CléA; numerically inside each (`pix:1.10` after `pix:1.9`)."""
+    framework, _, number = code.partition(":")
+    frameworks = list(referentiels.FRAMEWORKS)
+    rank = frameworks.index(framework) if framework in frameworks else len(frameworks)
+    return rank, [int(p) if p.isdigit() else 0 for p in number.split(".")]
+
+
 def filter_options(corpus: Corpus) -> dict:
     """Choices offered by the filters, in a stable order, only those that are used."""
     fiches = corpus.fiches
     used_levels = {f.level for f in fiches}
     used_audiences = {a for f in fiches for a in f.audience}
-    codes = sorted({c for f in fiches for c in f.competences},
-                   key=lambda c: (list(referentiels.FRAMEWORKS).index(c.split(":")[0])
-                                  if c.split(":")[0] in referentiels.FRAMEWORKS else 99,
-                                  [int(p) if p.isdigit() else 0 for p in c.split(":")[-1].split(".")]))
+    codes = sorted({c for f in fiches for c in f.competences}, key=competence_order)
     groups: dict[str, list] = {}
     for code in codes:
         comp = referentiels.lookup(code)

@@ -86,8 +86,8 @@ _DATA_URL = re.compile(r"\bdata:[a-z]+/", re.I)
 _JINJA = re.compile(r"\{\{|\{%|\{#")
 _ATTR_LIST_ID = re.compile(r"\{#[A-Za-z][\w:.-]*(?:[ \t]+[^{}#\n]*)?\}")
 _EMOJI = re.compile(r"(?<![\w:]):(?P<name>[a-z0-9_+-]+):(?![\w:])")
-_FACILITATOR = re.compile(r"^(?:!!!|\?\?\?\+?)\s+\w+\s+\"Pour l['’]animat")
-_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+_FACILITATOR = re.compile(r"^(?:!!!|\?\?\?\+?)\s+\w+\s+\"Pour l['’]animat")  # noqa: RUF001
+_WORD = re.compile(r"\w+(?:['’-]\w+)*")  # noqa: RUF001 - French apostrophes
 _HEADING_ATTRS = re.compile(r"\s*\{[^{}]*\}\s*$")
 _HTML_TAG_IN_TEXT = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
 
@@ -362,7 +362,8 @@ class _Linter:
             _unsafe_url(scheme, line, report)
             return True
         if scheme and scheme not in SAFE_SCHEMES:
-            report(WARNING, line, f"adresse « {scheme}: » non prise en charge : le lien sera retiré",
+            report(WARNING, line,
+                   f"adresse « {scheme}: » non prise en charge : le lien sera retiré",
                    "utilisez une adresse https://, mailto: ou tel:", "unsafe-url")
             return True
         return False
@@ -413,22 +414,31 @@ class _Linter:
         return None
 
     @cached_property
-    def _pool(self) -> dict[str, Path]:
-        return {f"{p.parent.name}/{p.name}": p for p in fiche_files(self.root)}
+    def _by_name(self) -> dict[str, list[Path]]:
+        """Fiche files by file name (`mots-de-passe.md` → its paths)."""
+        names: dict[str, list[Path]] = {}
+        for p in fiche_files(self.root):
+            names.setdefault(p.name, []).append(p)
+        return names
 
     def _suggest(self, path: Path, target: str) -> str:
+        """Where the fiche really is, or the closest name in the folder the link points at."""
         name = posixpath.basename(target)
-        pool = self._pool
-        same = [key for key in pool if key.endswith("/" + name)]
-        if same:
-            rel = os.path.relpath(pool[same[0]], path.parent).replace(os.sep, "/")
+        if name in self._by_name:
+            rel = os.path.relpath(self._by_name[name][0], path.parent).replace(os.sep, "/")
             return f"la fiche existe ici : écrivez « {rel} »"
-        names = {p.name: p for p in pool.values()}
-        match = difflib.get_close_matches(name, list(names), n=1, cutoff=0.6)
+        folder = (path.parent / posixpath.dirname(target)).resolve()
+        match = self._close_match(folder, name)
         if match:
-            rel = os.path.relpath(names[match[0]], path.parent).replace(os.sep, "/")
+            rel = os.path.relpath(folder / match, path.parent).replace(os.sep, "/")
             return f"vouliez-vous dire « {rel} » ?"
         return "vérifiez le nom du fichier ; pour un autre module, écrivez « ../module/fiche.md »"
+
+    @cache  # noqa: B019 - one linter per run; many links may share one typo
+    def _close_match(self, folder: Path, name: str) -> str | None:
+        names = [p.name for p in folder.glob("*.md")] if folder.is_dir() else []
+        match = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+        return match[0] if match else None
 
     def _image(self, alt: str, url: str, line: int, path: Path, report) -> None:
         if not alt.strip():

@@ -1,8 +1,9 @@
 """MkDocs integration of what the site publishes around the fiches.
 
 `hooks/catalogue.py` forwards MkDocs events here: the catalogue page, `catalogue.json` and its
-schema, the Atom feed (generated files, written by MkDocs with the pages), the search tuning (fiche pages boosted), the schema.org JSON-LD of each
-fiche and the local identity (colours, logo). This class only sequences; the logic lives in
+schema, the Atom feed (generated files, written by MkDocs with the pages), the search tuning
+(fiche pages boosted), the schema.org JSON-LD of each fiche and the local identity (colours,
+logo). This class only sequences; the logic lives in
 `catalogue.py`, `feed.py`, `linked_data.py` and `identity.py`.
 """
 

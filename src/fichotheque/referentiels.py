@@ -58,7 +58,7 @@ def load_data(name: str):
     path = resources.files("fichotheque") / "data" / "referentiels" / f"{name}.yml"
     # libyaml when available: these files are read by every build and every `check`.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - safe loader
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
 
 
 @cache

@@ -28,7 +28,7 @@ MAX_SLUG = 60
 # Letters that Unicode does not decompose into a base letter plus an accent.
 _LIGATURES = str.maketrans({
     "œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o", "Ø": "o", "ł": "l",
-    "Ł": "l", "đ": "d", "Đ": "d", "þ": "th", "ð": "d", "ı": "i",
+    "Ł": "l", "đ": "d", "Đ": "d", "þ": "th", "ð": "d", "ı": "i",  # noqa: RUF001
 })
 
 
@@ -119,7 +119,7 @@ def create(root: Path | str, module: str, title: str, today: dt.date | None = No
         raise ScaffoldError("précisez le module avec --module ; modules existants : "
                             + (", ".join(modules) or "aucun"))
     if module not in modules:
-        listed = ", ".join(modules) if modules else "aucun (créez d'abord fiches/<module>/_module.yml)"
+        listed = ", ".join(modules) or "aucun (créez d'abord fiches/<module>/_module.yml)"
         raise ScaffoldError(f"module « {module} » inconnu ; modules existants : {listed}")
     slug = slug or slugify(title)
     if not slug:

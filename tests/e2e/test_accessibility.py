@@ -8,6 +8,7 @@ check itself makes no network request (the page guard would record it).
 from __future__ import annotations
 
 import gzip
+import itertools
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -66,7 +67,7 @@ def test_pages_are_in_french_with_one_h1_and_ordered_headings(site_server, new_p
         levels = page.locator("article h1, article h2, article h3, article h4").evaluate_all(
             "hs => hs.map(h => Number(h.tagName[1]))")
         assert levels.count(1) == 1 and levels[0] == 1, (path, levels)
-        for before, after in zip(levels, levels[1:], strict=False):
+        for before, after in itertools.pairwise(levels):
             assert after <= before + 1, (path, levels)  # no skipped level
 
 

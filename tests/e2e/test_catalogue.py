@@ -120,3 +120,20 @@ def test_without_javascript_the_full_list_is_there(site_server, new_page):
     first = rows.first.locator("a")
     assert first.get_attribute("href").startswith("../fiches/")
     assert "fiches" in page.locator("#catalogue-compte").inner_text()
+
+
+def test_reuse_block_copies_the_attribution(site_server, new_page):
+    page = new_page(allowed=(site_server.url,), permissions=["clipboard-read", "clipboard-write"])
+    page.goto(site_server.url + "fiches/securite/mots-de-passe/")
+    mention = page.locator("#mention-mots-de-passe").inner_text()
+    assert mention.startswith("« Créer un mot de passe solide")
+    page.get_by_role("button", name="Copier la mention").click()
+    page.wait_for_function("navigator.clipboard.readText().then(t => t.length > 0)")
+    assert page.evaluate("navigator.clipboard.readText()").strip() == mention.strip()
+
+
+def test_reuse_block_is_plain_text_without_javascript(site_server, new_page):
+    page = new_page(allowed=(site_server.url,), java_script_enabled=False)
+    page.goto(site_server.url + "fiches/securite/mots-de-passe/")
+    assert "sous licence CC BY-SA 4.0" in page.locator("#mention-mots-de-passe").inner_text()
+    assert page.get_by_role("button", name="Copier la mention").count() == 0

@@ -2,8 +2,8 @@
  * Fichothèque: small progressive enhancements; every page works without JavaScript.
  *
  * - A name for Material's search dialog (accessibility).
- * - Copy buttons ("Copier la mention" on fiches): shown only when JavaScript runs; Material's
- *   clipboard integration handles `data-clipboard-target`.
+ * - Copy buttons ("Copier la mention" on fiches): created here, next to the elements marked
+ *   `data-fichotheque-copier`; Material's clipboard integration handles the copy.
  * - Home page search form: opens Material's search with the words typed (without
  *   JavaScript the form leads to the catalogue, which lists every fiche).
  * - Catalogue: filters and sorting.
@@ -16,9 +16,18 @@
 (function () {
   "use strict";
 
-  function showCopyButtons() {
-    var buttons = document.querySelectorAll("button[data-clipboard-target][hidden]");
-    Array.prototype.forEach.call(buttons, function (button) { button.hidden = false; });
+  function addCopyButtons() {
+    var texts = document.querySelectorAll("[data-fichotheque-copier][id]");
+    Array.prototype.forEach.call(texts, function (text) {
+      if (text.dataset.ready) return;
+      text.dataset.ready = "1";
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "md-button fiche-reutiliser__copier";
+      button.setAttribute("data-clipboard-target", "#" + text.id);
+      button.textContent = text.getAttribute("data-fichotheque-copier");
+      text.insertAdjacentElement("afterend", button);
+    });
   }
 
   function setupHomeSearch() {
@@ -45,7 +54,7 @@
 
   function setup() {
     labelSearchDialog();
-    showCopyButtons();
+    addCopyButtons();
     setupHomeSearch();
     setupCatalogue();
   }
