@@ -69,7 +69,7 @@ def fmt_b(value) -> str:
 
 
 def fmt_x(value) -> str:
-    return "—" if value is None else f"{value:.2f}×"  # noqa: RUF001 - a ratio
+    return "—" if value is None else f"{value:.2f}×"
 
 
 def fmt(key: str, value) -> str:

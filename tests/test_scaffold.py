@@ -27,7 +27,7 @@ def root(tmp_path):
 
 @pytest.mark.parametrize(("title", "slug"), [
     ("Créer un mot de passe", "creer-un-mot-de-passe"),
-    ("L'œuvre d’un cœur : Ærø", "l-oeuvre-d-un-coeur-aero"),  # noqa: RUF001
+    ("L'œuvre d’un cœur : Ærø", "l-oeuvre-d-un-coeur-aero"),
     ("  Trop   d'espaces  ", "trop-d-espaces"),
     ("Ça coûte « 0 € » ? Non !", "ca-coute-0-non"),
     ("E-mail, SMS & co.", "e-mail-sms-co"),

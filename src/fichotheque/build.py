@@ -44,11 +44,21 @@ def site_config(config) -> structure.SiteConfig:
     )
 
 
+def replace_file(files: Files, new: File) -> None:
+    """Add a file to the build, replacing one at the same source path (e.g. in docs/)."""
+    old = files.get_file_from_path(new.src_uri)
+    if old is not None:
+        files.remove(old)
+    files.append(new)
+
+
 def format_problems(problems: list[Problem]) -> str:
     lines = [p.format() for p in problems]
     count = len(problems)
-    head = f"{count} erreur{'s' if count > 1 else ''} dans les fiches ; le site n'est pas construit :"
-    return "\n".join([head, *lines, "Corrigez-les puis relancez (« fichotheque check » les liste)."])
+    head = (f"{count} erreur{'s' if count > 1 else ''} dans les fiches ; "
+            "le site n'est pas construit :")
+    tail = "Corrigez-les puis relancez (« fichotheque check » les liste)."
+    return "\n".join([head, *lines, tail])
 
 
 class FicheSite:
@@ -113,14 +123,14 @@ class FicheSite:
                                inclusion=InclusionLevel.NOT_IN_NAV)
             # Edit button: fiches sit beside docs/ at the repository root.
             f.edit_uri = f"../{fiche.rel_path}" if config.edit_uri else None
-            self._replace(files, f)
+            replace_file(files, f)
         for module in self.corpus.modules:
-            self._replace(files, File.generated(config, module.url + "index.md",
+            replace_file(files, File.generated(config, module.url + "index.md",
                                                 content=pages.module_page(module, self.site)))
             for asset in sorted(module.path.rglob("*")):
                 if asset.is_file() and asset.suffix.lower() not in (".md", ".yml", ".yaml"):
                     uri = f"{FICHES_DIR}/{asset.relative_to(module.path.parent).as_posix()}"
-                    self._replace(files, File.generated(config, uri, abs_src_path=str(asset)))
+                    replace_file(files, File.generated(config, uri, abs_src_path=str(asset)))
         if files.get_file_from_path(NAV_PLACEHOLDER) is None:
             files.append(File.generated(config, NAV_PLACEHOLDER,
                                         content=pages.modules_overview(self.corpus, self.site)))
@@ -128,13 +138,6 @@ class FicheSite:
             files.append(File.generated(config, CATALOGUE_URI,
                                         content=pages.catalogue_page(self.corpus, self.site)))
         return files
-
-    @staticmethod
-    def _replace(files: Files, new: File) -> None:
-        old = files.get_file_from_path(new.src_uri)
-        if old is not None:
-            files.remove(old)
-        files.append(new)
 
     # -- pages -----------------------------------------------------------------------------
     def fiche_for(self, page) -> Fiche | None:

@@ -10,8 +10,6 @@ changes, and update the schema and `docs/donnees-ouvertes.md`.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import unicodedata
 from functools import cache
 from importlib import resources
@@ -19,6 +17,7 @@ from pathlib import Path
 
 from fichotheque import licences, pages, referentiels
 from fichotheque.fiches import AUDIENCES, LEVELS, Corpus, Fiche, Module
+from fichotheque.files import write_atomic
 from fichotheque.structure import SiteConfig
 
 SCHEMA_VERSION = "1.0"
@@ -149,16 +148,7 @@ def dumps(data: dict) -> str:
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Write through a temporary file in the same folder, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text)
 
 
 def published_schema(site: SiteConfig) -> dict:

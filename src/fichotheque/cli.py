@@ -73,7 +73,8 @@ def add_core_parsers(sub) -> None:
     build = sub.add_parser("build", help="construire le site complet dans site/")
     build.add_argument("--site-dir", help="dossier de sortie (par défaut : site/)")
     build.add_argument("--strict", action="store_true", help="échouer au moindre avertissement")
-    build.add_argument("--no-pdf", action="store_true", help="ne pas produire les PDF (plus rapide)")
+    build.add_argument("--no-pdf", action="store_true",
+                       help="ne pas produire les PDF (plus rapide)")
     build.set_defaults(func=cmd_build)
 
 

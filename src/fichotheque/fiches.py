@@ -24,7 +24,9 @@ FICHES_DIR = "fiches"
 MODULE_FILE = "_module.yml"
 
 LEVELS = {"debutant": "Débutant", "intermediaire": "Intermédiaire", "avance": "Avancé"}
-AUDIENCES = {"grand-public": "Grand public", "aidants": "Aidants", "professionnels": "Professionnels"}
+AUDIENCES = {
+    "grand-public": "Grand public", "aidants": "Aidants", "professionnels": "Professionnels",
+}
 
 REQUIRED_KEYS = ("title", "description", "module", "level", "duration", "audience", "licence",
                  "authors", "updated")
@@ -310,7 +312,8 @@ def _check_meta(doc, module_slug: str, out: _Collector, today: dt.date) -> dict 
         if not isinstance(title, str):
             out.error(line("title"), "le titre doit être un texte", None, "front-matter")
         elif len(title) > MAX_TITLE:
-            out.error(line("title"), f"titre trop long ({len(title)} caractères, {MAX_TITLE} au plus)",
+            out.error(line("title"),
+                      f"titre trop long ({len(title)} caractères, {MAX_TITLE} au plus)",
                       None, "front-matter")
         else:
             clean["title"] = title.strip()
@@ -448,11 +451,13 @@ def _check_source(source, fiche_licence, line: int, out: _Collector) -> Source |
         return None
     for key in source:
         if key not in SOURCE_KEYS:
-            out.error(line, f"clé « source.{key} » inconnue", f"clés possibles : {_choices(SOURCE_KEYS)}",
+            out.error(line, f"clé « source.{key} » inconnue",
+                      f"clés possibles : {_choices(SOURCE_KEYS)}",
                       "source")
     for key in ("title", "licence"):
         if not source.get(key):
-            out.error(line, f"clé « source.{key} » absente", "la mention TASL exige titre et licence",
+            out.error(line, f"clé « source.{key} » absente",
+                      "la mention TASL exige titre et licence",
                       "source")
     url = str(source.get("url") or "")
     if url and not url.startswith(("https://", "http://")):
@@ -470,8 +475,10 @@ def _check_source(source, fiche_licence, line: int, out: _Collector) -> Source |
                       "citez-la seulement par un lien dans « Pour aller plus loin »", "licence")
         elif status.startswith("no"):
             needed = [lic.spdx for lic in licences.accepted()
-                      if (licences.compatibility(str(src_licence), lic.spdx) or "").startswith("ok")]
-            out.error(line, f"une adaptation d'une œuvre « {src_licence} » ne peut pas être publiée "
+                      if (licences.compatibility(str(src_licence), lic.spdx) or "")
+                      .startswith("ok")]
+            out.error(line, f"une adaptation d'une œuvre « {src_licence} » "
+                      "ne peut pas être publiée "
                       f"sous « {fiche_licence} »",
                       f"utilisez {_choices(needed)}" if needed else None, "licence")
         elif status == "ok?":
@@ -497,7 +504,8 @@ def load_fiche(path: Path, root: Path, module_slug: str, problems: list[Problem]
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        out.error(None, "le fichier n'est pas encodé en UTF-8", "enregistrez-le en UTF-8", "encoding")
+        out.error(None, "le fichier n'est pas encodé en UTF-8", "enregistrez-le en UTF-8",
+                  "encoding")
         return None
     try:
         doc = split(text)
@@ -545,7 +553,8 @@ def load_module_meta(folder: Path, root: Path, problems: list[Problem]) -> dict 
                       "module")
     for key in MODULE_KEYS:
         if data.get(key) in (None, ""):
-            out.error(lines.get(key, 1), f"clé obligatoire « {key} » absente ou vide", None, "module")
+            out.error(lines.get(key, 1), f"clé obligatoire « {key} » absente ou vide", None,
+                      "module")
     if data.get("order") is not None and (isinstance(data["order"], bool)
                                           or not isinstance(data["order"], int)):
         out.error(lines.get("order"), "« order » doit être un nombre entier", None, "module")
@@ -604,7 +613,8 @@ def _load_corpus(root: Path, today: dt.date) -> Corpus:
         problems.append(Problem(FICHES_DIR, None, "le dossier des fiches est introuvable",
                                 ERROR, f"créez {base}", "corpus"))
         return Corpus(root, (), tuple(problems))
-    for folder in sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+    folders = (p for p in base.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    for folder in sorted(folders):
         markdown = sorted(folder.glob("*.md"))
         if folder.name == "images" or (not markdown and not (folder / MODULE_FILE).exists()):
             continue
@@ -630,7 +640,8 @@ def _check_unique(modules: list[Module], root: Path, problems: list[Problem]) ->
         first = seen_slugs.setdefault(fiche.slug, fiche)
         if first is not fiche:
             problems.append(Problem(fiche.rel_path, None,
-                                    f"nom de fiche « {fiche.slug} » déjà utilisé par {first.rel_path}",
+                                    f"nom de fiche « {fiche.slug} » déjà utilisé par "
+                                    f"{first.rel_path}",
                                     ERROR, "renommez le fichier", "unique"))
         key = " ".join(fiche.title.lower().split())
         first = seen_titles.setdefault(key, fiche)

@@ -86,8 +86,8 @@ _DATA_URL = re.compile(r"\bdata:[a-z]+/", re.I)
 _JINJA = re.compile(r"\{\{|\{%|\{#")
 _ATTR_LIST_ID = re.compile(r"\{#[A-Za-z][\w:.-]*(?:[ \t]+[^{}#\n]*)?\}")
 _EMOJI = re.compile(r"(?<![\w:]):(?P<name>[a-z0-9_+-]+):(?![\w:])")
-_FACILITATOR = re.compile(r"^(?:!!!|\?\?\?\+?)\s+\w+\s+\"Pour l['’]animat")  # noqa: RUF001
-_WORD = re.compile(r"\w+(?:['’-]\w+)*")  # noqa: RUF001 - French apostrophes
+_FACILITATOR = re.compile(r"^(?:!!!|\?\?\?\+?)\s+\w+\s+\"Pour l['’]animat")
+_WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _HEADING_ATTRS = re.compile(r"\s*\{[^{}]*\}\s*$")
 _HTML_TAG_IN_TEXT = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fichotheque import pages, structure
+from fichotheque.files import write_atomic
 
 log = logging.getLogger("mkdocs.plugins.fichotheque.mirror")
 
@@ -332,11 +333,7 @@ def write_sha256sums(output: Path) -> Path:
     artifacts = sorted(p for p in output.iterdir() if p.is_file()
                        and p.name.startswith(f"{NAME_PREFIX}-") and p.suffix in (".zip", ".zim"))
     text = "".join(f"{sha256_file(p)}  {p.name}\n" for p in artifacts)
-    target = output / SUMS_NAME
-    tmp = target.with_name(f".{SUMS_NAME}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, target)
-    return target
+    return write_atomic(output / SUMS_NAME, text)
 
 
 def make_mirror(root: Path, output: Path, when: dt.date, pdf: bool = True, zim: bool = False,

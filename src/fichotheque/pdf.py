@@ -35,7 +35,8 @@ from markupsafe import Markup
 
 from fichotheque import pages
 from fichotheque.fiches import FICHES_DIR, Corpus, Fiche, Module, load_corpus
-from fichotheque.pdfcache import PdfCache, write_atomic
+from fichotheque.files import write_atomic
+from fichotheque.pdfcache import PdfCache
 from fichotheque.structure import SiteConfig
 
 log = logging.getLogger("mkdocs.plugins.fichotheque.pdf")

@@ -8,25 +8,12 @@ of each stored PDF and which site path it was rendered for.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
+
+from fichotheque.files import write_atomic
 
 MANIFEST = "manifest.json"
 FORMAT = 1
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, then rename: never half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class PdfCache:

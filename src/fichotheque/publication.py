@@ -15,7 +15,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from fichotheque import catalogue, feed, identity, linked_data
-from fichotheque.build import site_config
+from fichotheque.build import replace_file, site_config
 from fichotheque.fiches import Corpus, Fiche, load_corpus
 from fichotheque.structure import SiteConfig
 
@@ -65,15 +65,15 @@ class Publication:
     # -- on_files --------------------------------------------------------------------------
     def add_files(self, files: Files, config) -> Files:
         """The catalogue page (replacing the basic one), identity stylesheet, open data, feed."""
-        self._replace(files, File.generated(
+        replace_file(files, File.generated(
             config, catalogue.CATALOGUE_URI,
             content=catalogue.catalogue_markdown(self.corpus, self.site,
                                                  config.use_directory_urls)))
-        self._replace(files, File.generated(config, identity.CSS_URI,
+        replace_file(files, File.generated(config, identity.CSS_URI,
                                             content=identity.theme_css(self.colours)))
         # Open data and feed as generated files: MkDocs writes them, pages can link to them.
         for uri, content in self.outputs().items():
-            self._replace(files, File.generated(config, uri, content=content))
+            replace_file(files, File.generated(config, uri, content=content))
         return files
 
     def outputs(self) -> dict[str, str]:
@@ -83,13 +83,6 @@ class Publication:
             catalogue.SCHEMA_JSON: catalogue.dumps(catalogue.published_schema(self.site)),
             feed.FEED_XML: feed.build(self.corpus, self.site),
         }
-
-    @staticmethod
-    def _replace(files: Files, new: File) -> None:
-        old = files.get_file_from_path(new.src_uri)
-        if old is not None:
-            files.remove(old)
-        files.append(new)
 
     # -- pages -----------------------------------------------------------------------------
     def fiche_for(self, page) -> Fiche | None:

@@ -28,7 +28,7 @@ MAX_SLUG = 60
 # Letters that Unicode does not decompose into a base letter plus an accent.
 _LIGATURES = str.maketrans({
     "œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o", "Ø": "o", "ł": "l",
-    "Ł": "l", "đ": "d", "Đ": "d", "þ": "th", "ð": "d", "ı": "i",  # noqa: RUF001
+    "Ł": "l", "đ": "d", "Đ": "d", "þ": "th", "ð": "d", "ı": "i",
 })
 
 

@@ -11,11 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 import secrets
 import subprocess
-import tempfile
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from fichotheque.badges import LEDGER_PATH, BadgeError
+from fichotheque.files import write_atomic
 from fichotheque.problems import Problem
 
 HEADER = """\
@@ -235,15 +234,7 @@ def _append(path: Path, entry: dict) -> None:
         # e.g. a file holding `[]`: rewrite as a block list, keeping the entries.
         new = HEADER + "".join(_entry_yaml(e) for e in [*before, entry])
     parse(new, str(path))  # never write a ledger we could not read back
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".registre-", suffix=".yml", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(new)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, new)
 
 
 def parse_expiry(value: str, now: dt.datetime | None = None) -> str:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +18,7 @@ import segno
 from fichotheque.badges import BADGES_DIR, LEDGER_PATH, BadgeError, bake, images, ledger, sign
 from fichotheque.badges import openbadges as ob
 from fichotheque.fiches import Corpus, load_corpus
+from fichotheque.files import write_atomic
 from fichotheque.structure import SiteConfig
 
 log = logging.getLogger("mkdocs.plugins.fichotheque.badges")
@@ -44,17 +43,9 @@ def to_json(data) -> bytes:
 
 def write_bytes(path: Path, data: bytes) -> None:
     """Write through a temp file + rename; skip when the bytes are already there."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists() and path.read_bytes() == data:
         return
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, data)
 
 
 def qr_svg(url: str) -> bytes:
