@@ -226,3 +226,20 @@ def test_old_update_is_a_warning_not_an_error(tmp_path):
 def test_missing_fiches_folder(tmp_path):
     corpus = load_corpus(tmp_path)
     assert corpus.errors and "introuvable" in corpus.errors[0].message
+
+
+def test_shared_corpus_is_loaded_once_and_reloaded_after_a_change(tmp_path):
+    import os
+
+    from fichotheque.fiches import shared_corpus
+
+    root = make_project(tmp_path / "p", small_corpus(), with_site_files=False)
+    first = shared_corpus(root)
+    assert shared_corpus(root) is first
+    path = root / "fiches/securite/mots-de-passe.md"
+    path.write_text(fiche_text(title="Un autre titre"), encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    second = shared_corpus(root)
+    assert second is not first
+    assert second.fiche("securite", "mots-de-passe").title == "Un autre titre"

@@ -25,7 +25,14 @@ from functools import cache, cached_property
 from pathlib import Path
 from urllib.parse import unquote
 
-from fichotheque.fiches import FICHES_DIR, MODULE_FILE, Corpus, load_corpus, scan_sections
+from fichotheque.fiches import (
+    FICHES_DIR,
+    MODULE_FILE,
+    Corpus,
+    load_corpus,
+    scan_sections,
+    shared_corpus,
+)
 from fichotheque.frontmatter import FrontMatterError, split
 from fichotheque.problems import ERROR, WARNING, Problem, sort_key
 
@@ -572,7 +579,7 @@ def lint_project(root: Path | str, limits: Limits | None = None) -> list[Problem
 
 def check(root: Path | str, today: dt.date | None = None) -> tuple[Corpus, list[Problem]]:
     """Everything `fichotheque check` reports: the contract (`fiches.py`) and the content rules."""
-    corpus = load_corpus(root, today)
+    corpus = load_corpus(root, today) if today else shared_corpus(root)
     problems = [*corpus.problems, *lint_project(root)]
     return corpus, sorted(problems, key=sort_key)
 
