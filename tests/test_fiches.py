@@ -228,18 +228,16 @@ def test_missing_fiches_folder(tmp_path):
     assert corpus.errors and "introuvable" in corpus.errors[0].message
 
 
-def test_shared_corpus_is_loaded_once_and_reloaded_after_a_change(tmp_path):
+def test_corpus_is_loaded_once_and_reloaded_after_a_change(tmp_path):
     import os
 
-    from fichotheque.fiches import shared_corpus
-
     root = make_project(tmp_path / "p", small_corpus(), with_site_files=False)
-    first = shared_corpus(root)
-    assert shared_corpus(root) is first
+    first = load_corpus(root)
+    assert load_corpus(root) is first
     path = root / "fiches/securite/mots-de-passe.md"
     path.write_text(fiche_text(title="Un autre titre"), encoding="utf-8")
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
-    second = shared_corpus(root)
+    second = load_corpus(root)
     assert second is not first
     assert second.fiche("securite", "mots-de-passe").title == "Un autre titre"

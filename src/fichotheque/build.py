@@ -14,7 +14,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from fichotheque import lint, pages, structure
-from fichotheque.fiches import FICHES_DIR, Corpus, Fiche, shared_corpus
+from fichotheque.fiches import FICHES_DIR, Corpus, Fiche, load_corpus
 from fichotheque.problems import Problem
 from fichotheque.sanitize import sanitize_html
 
@@ -73,7 +73,7 @@ class FicheSite:
     def from_config(cls, config) -> FicheSite:
         """Load and validate `fiches/`; stop the build with every error if there are any."""
         site = site_config(config)
-        corpus = shared_corpus(site.project_dir)
+        corpus = load_corpus(site.project_dir)
         problems = [*corpus.problems, *lint.for_build(site.project_dir)]
         errors = [p for p in problems if p.is_error]
         if errors:

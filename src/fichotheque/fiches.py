@@ -658,34 +658,3 @@ def _check_unique(modules: list[Module], root: Path, problems: list[Problem]) ->
                                     f"badge « {module.badge} » déjà utilisé par le module "
                                     f"« {first.slug} »", ERROR, None, "unique"))
 
-
-_SHARED: dict[Path, tuple[tuple, dt.date, Corpus]] = {}
-
-
-def _stamp(root: Path) -> tuple:
-    """What the corpus depends on: every file under `fiches/`, with its size and mtime."""
-    base = root / FICHES_DIR
-    if not base.is_dir():
-        return ()
-    found = []
-    for path in base.rglob("*"):
-        if path.is_file():
-            st = path.stat()
-            found.append((str(path), st.st_mtime_ns, st.st_size))
-    return tuple(sorted(found))
-
-
-def shared_corpus(root: Path | str) -> Corpus:
-    """`load_corpus` for the hooks and macros of a build, loaded once and shared.
-
-    The corpus is immutable, so every part of the build can hold the same one; it is
-    loaded again when any file under `fiches/` changes (`mkdocs serve`) or the day changes.
-    """
-    root = Path(root).resolve()
-    stamp, today = _stamp(root), dt.date.today()
-    cached = _SHARED.get(root)
-    if cached is not None and cached[0] == stamp and cached[1] == today:
-        return cached[2]
-    corpus = load_corpus(root, today)
-    _SHARED[root] = (stamp, today, corpus)
-    return corpus

@@ -31,7 +31,6 @@ from fichotheque.fiches import (
     Corpus,
     load_corpus,
     scan_sections,
-    shared_corpus,
 )
 from fichotheque.frontmatter import FrontMatterError, split
 from fichotheque.problems import ERROR, WARNING, Problem, sort_key
@@ -579,7 +578,7 @@ def lint_project(root: Path | str, limits: Limits | None = None) -> list[Problem
 
 def check(root: Path | str, today: dt.date | None = None) -> tuple[Corpus, list[Problem]]:
     """Everything `fichotheque check` reports: the contract (`fiches.py`) and the content rules."""
-    corpus = load_corpus(root, today) if today else shared_corpus(root)
+    corpus = load_corpus(root, today)
     problems = [*corpus.problems, *lint_project(root)]
     return corpus, sorted(problems, key=sort_key)
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from fichotheque import home, pages, structure
-from fichotheque.fiches import shared_corpus
+from fichotheque.fiches import load_corpus
 
 
 def define_env(env) -> None:
     """Entry point called by mkdocs-macros through `macros/main.py`."""
     project = Path(env.project_dir)
     site = structure.load(project) if (project / "mkdocs.yml").exists() else None
-    corpus = shared_corpus(project)
+    corpus = load_corpus(project)
 
     env.variables["structure"] = site.structure if site else None
     env.variables["nombre_fiches"] = len(corpus.fiches)

@@ -34,7 +34,7 @@ import segno
 from markupsafe import Markup
 
 from fichotheque import pages
-from fichotheque.fiches import FICHES_DIR, Corpus, Fiche, Module, load_corpus, shared_corpus
+from fichotheque.fiches import FICHES_DIR, Corpus, Fiche, Module, load_corpus
 from fichotheque.files import write_atomic
 from fichotheque.pdfcache import PdfCache
 from fichotheque.structure import SiteConfig
@@ -591,7 +591,7 @@ def on_post_build(config) -> None:
     from fichotheque.build import site_config
 
     site = site_config(config)
-    corpus = shared_corpus(site.project_dir)
+    corpus = load_corpus(site.project_dir)
     site_dir = Path(config.site_dir)
     if not enabled():
         copy_sources(corpus, site_dir)

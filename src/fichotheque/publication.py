@@ -16,7 +16,7 @@ from mkdocs.structure.files import File, Files
 
 from fichotheque import catalogue, feed, identity, linked_data
 from fichotheque.build import replace_file, site_config
-from fichotheque.fiches import Corpus, Fiche, shared_corpus
+from fichotheque.fiches import Corpus, Fiche, load_corpus
 from fichotheque.structure import SiteConfig
 
 # Fiche pages rank above module, catalogue and guide pages that mention the same words.
@@ -43,7 +43,7 @@ class Publication:
         except identity.IdentityError as exc:
             raise PluginError(f"mkdocs.yml : {exc}") from None
         # Errors in fiches are reported by hooks/fiches.py, which runs first.
-        return cls(shared_corpus(site.project_dir), site, colours)
+        return cls(load_corpus(site.project_dir), site, colours)
 
     # -- on_config -------------------------------------------------------------------------
     def configure(self, config):

@@ -18,7 +18,7 @@ from fichotheque.badges import BadgeError, sign
 from fichotheque.badges import openbadges as ob
 from fichotheque.badges.publish import publish
 from fichotheque.build import site_config
-from fichotheque.fiches import shared_corpus
+from fichotheque.fiches import load_corpus
 
 log = logging.getLogger("mkdocs.plugins.fichotheque.badges")
 
@@ -54,7 +54,7 @@ class BadgeSite:
 
     def __init__(self, config):
         self.site = site_config(config)
-        self.corpus = shared_corpus(self.site.project_dir)
+        self.corpus = load_corpus(self.site.project_dir)
         self.key_path = sign.key_path_from_env()
         try:
             self.defs = ob.load_definitions(self.site.project_dir, self.site, self.corpus)
