@@ -44,7 +44,8 @@ COMPETENCE_RE = re.compile(r"^(?P<framework>[a-z]+):(?P<code>[0-9][0-9.]*)$")
 HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 FENCE_RE = re.compile(r"^\s*(```|~~~)")
 NUMBERED_RE = re.compile(r"^\s{0,3}\d+[.)]\s+\S")
-FACILITATOR_RE = re.compile(r'^!!!\s+\w+\s+"Pour l[\'’]animat', re.MULTILINE)
+# `!!! note "Pour l'animateur"`, or its collapsible `???` / `???+` form.
+FACILITATOR_RE = re.compile(r"^(?:!!!|\?\?\?\+?)\s+\w+\s+\"Pour l['’]animat", re.MULTILINE)
 
 
 @dataclass(frozen=True)

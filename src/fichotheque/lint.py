@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from fichotheque.fiches import (
+    FACILITATOR_RE,
     FICHES_DIR,
     MODULE_FILE,
     Corpus,
@@ -92,7 +93,6 @@ _DATA_URL = re.compile(r"\bdata:[a-z]+/", re.I)
 _JINJA = re.compile(r"\{\{|\{%|\{#")
 _ATTR_LIST_ID = re.compile(r"\{#[A-Za-z][\w:.-]*(?:[ \t]+[^{}#\n]*)?\}")
 _EMOJI = re.compile(r"(?<![\w:]):(?P<name>[a-z0-9_+-]+):(?![\w:])")
-_FACILITATOR = re.compile(r"^(?:!!!|\?\?\?\+?)\s+\w+\s+\"Pour l['’]animat")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _HEADING_ATTRS = re.compile(r"\s*\{[^{}]*\}\s*$")
 _HTML_TAG_IN_TEXT = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
@@ -209,7 +209,7 @@ def count_words(body: str) -> int:
     kept = []
     skipping = False
     for line in body.splitlines():
-        if _FACILITATOR.match(line):
+        if FACILITATOR_RE.match(line):
             skipping = True
             continue
         if skipping:
