@@ -33,7 +33,7 @@ import nh3
 import segno
 from markupsafe import Markup
 
-from fichotheque import pages
+from fichotheque import booklet, pages
 from fichotheque.fiches import FICHES_DIR, Corpus, Fiche, Module, load_corpus
 from fichotheque.files import write_atomic
 from fichotheque.pdfcache import PdfCache
@@ -45,7 +45,7 @@ ENV_SWITCH = "FICHOTHEQUE_PDF"  # "1": render PDFs in the MkDocs build (set by `
 ENV_WORKERS = "FICHOTHEQUE_PDF_WORKERS"
 MAX_PAGES = 2
 # Bump when the rendering changes in a way the templates and stylesheet do not show.
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"  # 2: booklets assembled from the fiche PDFs (booklet.py)
 STYLESHEET = "assets/fichotheque-print.css"  # under theme/, also served to browsers
 TEMPLATES = ("print_base.html", "print_macros.html", "print_fiche.html", "print_booklet.html")
 CACHE_DIR = Path(".cache") / "pdf"
@@ -86,6 +86,8 @@ class PdfJob:
     base_url: str  # folder that relative image paths start from (a file:// URL)
     allowed_root: str  # local files WeasyPrint may read (the project's fiches/)
     key: str
+    # A booklet's fiches, in order: (title, cache key of the learner PDF) for each.
+    parts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -250,22 +252,30 @@ def fiche_document(fiche: Fiche, module: Module, site: SiteConfig,
     return html, images
 
 
+PAGE_MARKER = "\ue000{}\ue001"  # where the booklet's contents show each fiche's pages
+BOOKLET_LINK = "https://livret.invalid/#"  # contents links, pointed at the fiches by booklet.py
+
+
 def booklet_document(module: Module, site: SiteConfig) -> tuple[str, set[Path]]:
-    """HTML of a module's booklet: cover, table of contents, its learner fiches in order."""
-    items, images = [], set()
-    for fiche in module.fiches:
-        context, used = _fiche_context(fiche, site, facilitator=False)
-        items.append(context)
-        images |= used
+    """HTML of a module booklet's cover and contents (its fiches' PDFs follow, see booklet.py).
+
+    The pages of each fiche are only known once the fiches are rendered: the contents carry
+    `PAGE_MARKER`s, filled in by `render_booklet`.
+    """
     url = _online_url(site, module.url)
     updated = max((f.updated for f in module.fiches), default=None)
     authors = sorted({a for f in module.fiches for a in f.authors})
     licences = sorted({f.licence_info.short_name if f.licence_info else f.licence
                        for f in module.fiches})
-    html = pages.render("print_booklet.html", module=module, site=site, items=items, url=url,
+    html = pages.render("print_booklet.html", module=module, site=site, url=url,
                         qr=qr_code(url), updated=updated, authors=authors, licences=licences,
+                        link_prefix=BOOKLET_LINK, page_marker=PAGE_MARKER.format,
                         title=f"{module.title} — livret du module")
-    return html, images
+    return html, set()
+
+
+def pages_label(first: int, count: int) -> str:
+    return f"page {first}" if count == 1 else f"pages {first}\u2013{first + count - 1}"
 
 
 # -- planning and the cache ------------------------------------------------------------------
@@ -295,8 +305,8 @@ def _design_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _key(kind: str, output: str, html: str, images: set[Path]) -> str:
-    digest = hashlib.sha256(f"{_design_fingerprint()}|{kind}|{output}\n".encode())
+def _key(kind: str, output: str, html: str, images: set[Path], parts=()) -> str:
+    digest = hashlib.sha256(f"{_design_fingerprint()}|{kind}|{output}|{parts!r}\n".encode())
     digest.update(html.encode("utf-8"))
     for image in sorted(images):
         digest.update(str(image).encode() + b"\0" + image.read_bytes())
@@ -359,32 +369,36 @@ def plan(corpus: Corpus, site: SiteConfig, memo_dir: Path | None = None) -> list
     store = PdfCache(memo_dir) if memo_dir else None
     used: dict[str, str] = {}
 
-    def job(kind, output, source, folder, module, files, assets, make):
+    def job(kind, output, source, folder, module, files, assets, make, parts=()):
         base = folder.as_uri() + "/"
         ident = _input_key(kind, output, module, files, site, assets) if store else None
         known = memo.get(ident) if ident else None
         if known and store.pages(known) is not None:
-            jobs.append(PdfJob(output, kind, source, "", base, str(root), known))
+            jobs.append(PdfJob(output, kind, source, "", base, str(root), known, parts))
         else:
             html, images = make()
-            known = _key(kind, output, html, images)
-            jobs.append(PdfJob(output, kind, source, html, base, str(root), known))
+            known = _key(kind, output, html, images, parts)
+            jobs.append(PdfJob(output, kind, source, html, base, str(root), known, parts))
         if ident:
             used[ident] = known
+        return known
 
     for module in corpus.modules:
         assets = _assets(module.path) if store else ""
+        parts = []
         for fiche in module.fiches:
             folder = fiche.path.parent.resolve()
             for kind in (FICHE, FACILITATOR):
                 facilitator = kind == FACILITATOR
-                job(kind, fiche_pdf_path(fiche, facilitator), fiche.rel_path, folder, module,
-                    [fiche.path], assets,
-                    lambda f=fiche, m=module, a=facilitator: fiche_document(f, m, site, a))
+                key = job(kind, fiche_pdf_path(fiche, facilitator), fiche.rel_path, folder,
+                          module, [fiche.path], assets,
+                          lambda f=fiche, m=module, a=facilitator: fiche_document(f, m, site, a))
+                if kind == FICHE:
+                    parts.append((fiche.title, key))
         if module.fiches:
             job(BOOKLET, booklet_path(module), f"{FICHES_DIR}/{module.slug}/_module.yml",
                 module.path.resolve(), module, [f.path for f in module.fiches], assets,
-                lambda m=module: booklet_document(m, site))
+                lambda m=module: booklet_document(m, site), tuple(parts))
     if memo_dir and any(memo.get(k) != v for k, v in used.items()):
         # Entries of other plans stay while their PDF is cached (the offline mirror's).
         kept = {k: v for k, v in memo.items() if store.pages(v) is not None}
@@ -455,18 +469,51 @@ def _fetcher(allowed_root: str):
     return fetch
 
 
-def render_job(job: PdfJob, target: str) -> int:
-    """Render one PDF to `target` (atomically); return its page count."""
+def _layout(html: str, job: PdfJob):
     if not _worker:
         _init_worker()
     weasyprint = _weasyprint()
-    document = weasyprint.HTML(string=job.html, base_url=job.base_url,
-                               url_fetcher=_fetcher(job.allowed_root)).render(
+    return weasyprint.HTML(string=html, base_url=job.base_url,
+                           url_fetcher=_fetcher(job.allowed_root)).render(
         stylesheets=[_worker["css"]], font_config=_worker["fonts"])
-    data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=job.key.encode()[:32],
+
+
+def _write(document, job: PdfJob) -> bytes:
+    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=job.key.encode()[:32],
                               uncompressed_pdf=False)
-    write_atomic(Path(target), data)
+
+
+def render_job(job: PdfJob, target: str, parts: tuple[str, ...] = ()) -> int:
+    """Render one PDF to `target` (atomically); return its page count.
+
+    A booklet also needs `parts`, the files of its fiches' learner PDFs (`job.parts` order).
+    """
+    if job.kind == BOOKLET:
+        return render_booklet(job, target, parts)
+    document = _layout(job.html, job)
+    write_atomic(Path(target), _write(document, job))
     return len(document.pages)
+
+
+def render_booklet(job: PdfJob, target: str, files: tuple[str, ...]) -> int:
+    """Lay out the cover and contents, then append the fiches' PDFs (booklet.py)."""
+    parts = [booklet.Part(title, Path(path)) for (title, _), path in zip(job.parts, files,
+                                                                         strict=True)]
+    counts = booklet.page_counts(parts)
+    cover_pages = 2  # cover, contents: a first guess, corrected below
+    for _ in range(4):  # the page numbers may lengthen the contents by a page, rarely more
+        starts = booklet.first_pages(cover_pages, counts)
+        total = starts[-1] + counts[-1] - 1 if starts else cover_pages
+        html = job.html.replace(PAGE_MARKER.format("total"), str(total))
+        for index, (first, count) in enumerate(zip(starts, counts, strict=True)):
+            html = html.replace(PAGE_MARKER.format(index), pages_label(first, count))
+        document = _layout(html, job)
+        if len(document.pages) == cover_pages:
+            break
+        cover_pages = len(document.pages)
+    data, count = booklet.assemble(_write(document, job), parts, BOOKLET_LINK)
+    write_atomic(Path(target), data)
+    return count
 
 
 def default_workers() -> int:
@@ -487,7 +534,9 @@ def _failure(job: PdfJob, exc: BaseException) -> PdfError:
 
 def _render_missing(todo: list[PdfJob], store: PdfCache, workers: int,
                     progress: Progress | None) -> set[str]:
-    """Render the jobs into the cache, in `workers` processes; return the keys rendered."""
+    """Render the jobs into the cache, in `workers` processes; return the keys rendered.
+
+    Fiches first, then the booklets, which are assembled from the fiches' PDFs."""
     fresh: set[str] = set()
 
     def finished(job: PdfJob, pages: int) -> None:
@@ -496,25 +545,32 @@ def _render_missing(todo: list[PdfJob], store: PdfCache, workers: int,
         if progress:
             progress(len(fresh), len(todo), job)
 
+    def arguments(job: PdfJob) -> tuple:
+        parts = tuple(str(store.path(key)) for _, key in job.parts)
+        return job, str(store.path(job.key)), parts
+
+    stages = [[job for job in todo if job.kind != BOOKLET],
+              [job for job in todo if job.kind == BOOKLET]]
     if workers == 1:
-        for job in todo:
+        for job in stages[0] + stages[1]:
             try:
-                finished(job, render_job(job, str(store.path(job.key))))
+                finished(job, render_job(*arguments(job)))
             except Exception as exc:
                 raise _failure(job, exc) from exc
         return fresh
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker)
     try:
-        # Longest first (booklets), so that no worker is left alone with one at the end.
-        longest_first = sorted(todo, key=lambda job: len(job.html), reverse=True)
-        futures = {pool.submit(render_job, job, str(store.path(job.key))): job
-                   for job in longest_first}
-        for future in as_completed(futures):
-            job = futures[future]
-            try:
-                finished(job, future.result())
-            except Exception as exc:
-                raise _failure(job, exc) from exc
+        for stage in stages:
+            # Longest first, so that no worker is left alone with a long one at the end.
+            longest_first = sorted(stage, key=lambda job: len(job.html) + len(job.parts) * 10**5,
+                                   reverse=True)
+            futures = {pool.submit(render_job, *arguments(job)): job for job in longest_first}
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    finished(job, future.result())
+                except Exception as exc:
+                    raise _failure(job, exc) from exc
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return fresh
