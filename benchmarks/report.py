@@ -383,8 +383,11 @@ def render(sessions: list[dict]) -> str:
                 f"({fmt_b(big_index[1])}): every visitor downloads it whole before the first "
                 "result. See « How search should scale » in the analysis below."]
 
-    out += ["", "## Peak memory per stage", "", "| N | stage | peak (process tree) |",
-            "|---|---|---|"]
+    out += ["", "## Peak memory per stage", "",
+            "Sampled every 50 ms: the proportional set size (PSS) summed over the command's "
+            "process tree, so that memory a forked PDF worker shares with its parent counts once; "
+            "never less than the largest single process's RSS.", "",
+            "| N | stage | peak (process tree) |", "|---|---|---|"]
     for n, (data, _) in sizes.items():
         for name, value in stage_peaks(data).items():
             out.append(f"| {n:,} | {name} | {fmt_b(value)} |")

@@ -91,6 +91,20 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _memory(pid: int) -> int:
+    """Proportional set size of one process: the pages it shares with its parent (a forked
+    PDF worker) count once across the tree, not once per process as with RSS."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    with open(f"/proc/{pid}/statm") as fh:  # no smaps_rollup: RSS, an overestimate
+        return int(fh.read().split()[1]) * PAGE_SIZE
+
+
 def _tree_rss(pid: int) -> int:
     total, todo, seen = 0, [pid], set()
     while todo:
@@ -99,8 +113,7 @@ def _tree_rss(pid: int) -> int:
             continue
         seen.add(p)
         try:
-            with open(f"/proc/{p}/statm") as fh:
-                total += int(fh.read().split()[1]) * PAGE_SIZE
+            total += _memory(p)
         except (OSError, IndexError, ValueError):
             continue
         todo += _children(p)
