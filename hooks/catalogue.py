@@ -5,6 +5,8 @@ A thin adapter: the logic lives in `fichotheque.publication` and the modules it 
 MkDocs writes them with the pages (and `mkdocs serve` serves them).
 """
 
+from mkdocs.plugins import event_priority
+
 from fichotheque.publication import Publication
 
 _publication: Publication | None = None
@@ -22,3 +24,9 @@ def on_files(files, config):
 
 def on_page_markdown(markdown, page, config, files):
     return _publication.page_markdown(markdown, page)
+
+
+@event_priority(-100)  # last: after Material's search has indexed the page
+def on_page_context(context, page, config, nav):
+    _publication.page_context(page)
+    return context

@@ -1,5 +1,7 @@
 """MkDocs hook: builds the fiches of `fiches/` into the site (logic in `fichotheque.build`)."""
 
+from mkdocs.plugins import event_priority
+
 from fichotheque.build import FicheSite
 
 _site: FicheSite | None = None
@@ -21,3 +23,9 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_page_content(html, page, config, files):
     return _site.page_content(html, page, config)
+
+
+@event_priority(-100)  # last: after Material's search has indexed the page
+def on_page_context(context, page, config, nav):
+    _site.page_context(page)
+    return context

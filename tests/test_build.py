@@ -109,3 +109,61 @@ def test_repository_site_has_every_fiche(built_site):
         assert (built_site / fiche.url / "index.html").is_file(), fiche.url
     for module in corpus.modules:
         assert (built_site / module.url / "index.html").is_file(), module.url
+
+
+def test_repeated_header_blocks_are_published_but_not_indexed(project):
+    """The header's metadata, downloads, reuse and contribution blocks are kept away from search
+    (pages.split_late) and put back in the page: the HTML has them, the index does not."""
+    import json
+
+    assert run_build(project).returncode == 0
+    site = project / "site"
+    page = read(site / "fiches/securite/mots-de-passe/index.html")
+    for shown in ('<dl class="fiche-meta"', "Télécharger la fiche (PDF)", "Pour citer cette fiche",
+                  "Proposer une modification", "Débutant", "Compétences travaillées"):
+        assert shown in page, shown
+    assert page.index('<dl class="fiche-meta"') < page.index('id="objectif"') \
+        < page.index('<aside class="fiche-contribuer"')
+    for html_file in site.rglob("*.html"):
+        assert "fichotheque:apres-recherche" not in read(html_file), html_file
+    docs = json.loads(read(site / "search/search_index.json"))["docs"]
+    first = next(d for d in docs
+                 if d["location"] == "fiches/securite/mots-de-passe/#mots-de-passe")
+    assert first["title"] == "Créer un mot de passe solide"
+    assert "Choisir et retenir un mot de passe robuste." in first["text"]
+    assert "Sécuriser l'environnement numérique" in first["text"]  # competences stay findable
+    fiche_text_indexed = " ".join(d["text"] for d in docs
+                                  if d["location"].startswith("fiches/securite/mots-de-passe/"))
+    for hidden in ("Télécharger la fiche", "Mise à jour", "Pour citer cette fiche",
+                   "Proposer une modification", "Tout le monde peut contribuer"):
+        assert hidden not in fiche_text_indexed, hidden
+
+
+def test_late_parts_round_trip_to_the_full_header_and_footer():
+    from fichotheque import pages, structure
+
+    corpus = load_corpus(ROOT)
+    site = structure.load(ROOT)
+    for fiche in corpus.fiches:
+        module = corpus.module(fiche.module)
+        for urls in (True, False):
+            header, above = pages.split_late(pages.fiche_header(fiche, site, module, urls, True))
+            assert len(above) == 2 and "<dl" not in header and "<h1" in header
+            footer, below = pages.split_late(pages.fiche_contribuer(fiche, site, late=True),
+                                             first=len(above))
+            assert pages.fill_late(header + "contenu" + footer, above + below) == (
+                pages.fiche_header(fiche, site, module, urls) + "contenu"
+                + pages.fiche_contribuer(fiche, site))
+
+
+def test_a_lost_slot_is_an_error_not_a_silently_missing_block():
+    import pytest
+
+    from fichotheque import pages
+
+    text, parts = pages.split_late(f"a{pages.LATE_START}b{pages.LATE_END}c")
+    assert (text, parts) == (f"a{pages.LATE_SLOT.format(0)}c", ("b",))
+    assert pages.fill_late(text, parts) == "abc"
+    assert pages.fill_late(text, lambda: parts) == "abc"
+    with pytest.raises(ValueError):
+        pages.fill_late("ac", parts)

@@ -80,3 +80,25 @@ def test_page_escapes_untrusted_metadata(tmp_path):
     page = catalogue.catalogue_markdown(corpus, site)
     assert "<img src=x" not in page and "<script>" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_late_table_fills_back_to_the_full_page(tmp_path):
+    """The build keeps the table away from Markdown and search, then puts it back unchanged."""
+    from fichotheque import pages
+
+    corpus, site = corpus_and_site(tmp_path)
+    for urls in (True, False):
+        short = catalogue.catalogue_markdown(corpus, site, urls, late=True)
+        assert "<tr" not in short and pages.LATE_SLOT.format(0) in short
+        full = pages.fill_late(short, (catalogue.table_html(corpus, site, urls),))
+        assert full == catalogue.catalogue_markdown(corpus, site, urls)
+
+
+def test_built_catalogue_page_has_the_whole_table(tmp_path):
+    from conftest import run_build
+
+    project = make_project(tmp_path / "p", small_corpus())
+    assert run_build(project).returncode == 0
+    page = (project / "site/catalogue/index.html").read_text(encoding="utf-8")
+    assert page.count('<tr data-module="') == 3
+    assert 'id="catalogue-filtres"' in page and "fichotheque:apres-recherche" not in page

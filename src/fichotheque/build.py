@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -68,6 +69,7 @@ class FicheSite:
         self.corpus = corpus
         self.site = site
         self._by_src = {f.src_uri: f for f in corpus.fiches}
+        self._late = LateParts()
 
     @classmethod
     def from_config(cls, config) -> FicheSite:
@@ -135,8 +137,13 @@ class FicheSite:
             files.append(File.generated(config, NAV_PLACEHOLDER,
                                         content=pages.modules_overview(self.corpus, self.site)))
         if files.get_file_from_path(CATALOGUE_URI) is None:
-            files.append(File.generated(config, CATALOGUE_URI,
-                                        content=pages.catalogue_page(self.corpus, self.site)))
+            urls = config.use_directory_urls
+            catalogue = File.generated(config, CATALOGUE_URI, content=pages.catalogue_page(
+                self.corpus, self.site, urls, late=True))
+            # Rendered only if this page is built (the catalogue hook replaces it).
+            self._late.keep(catalogue, lambda: (
+                pages.catalogue_table(self.corpus, self.site, urls),))
+            files.append(catalogue)
         return files
 
     # -- pages -----------------------------------------------------------------------------
@@ -155,12 +162,54 @@ class FicheSite:
         return markdown
 
     def page_content(self, content: str, page, config=None) -> str:
-        """Put the metadata header above a fiche's content."""
+        """Put the metadata header above a fiche's content and the contribution links below.
+
+        What search must not index (metadata, downloads, reuse and contribution blocks) is
+        left out of the page here and put back by `page_context`, once search has read it.
+        """
         fiche = self.fiche_for(page)
         if fiche is None:
             return content
         module = self.corpus.module(fiche.module)
         directory_urls = config.use_directory_urls if config is not None else True
         content = sanitize_html(content)  # untrusted: before the trusted header and footer
-        return (pages.fiche_header(fiche, self.site, module, directory_urls) + content
-                + pages.fiche_contribuer(fiche, self.site))
+        # Sanitized content keeps no HTML comment: the only slots in the page are ours.
+        header, above = pages.split_late(
+            pages.fiche_header(fiche, self.site, module, directory_urls, late=True))
+        footer, below = pages.split_late(pages.fiche_contribuer(fiche, self.site, late=True),
+                                         first=len(above))
+        self._late.keep(page.file, above + below)
+        return header + content + footer
+
+    def page_context(self, page) -> None:
+        """Put back what `page_content` kept away from search (must run after search)."""
+        self._late.restore(page)
+
+
+Parts = tuple[str, ...] | Callable[[], tuple[str, ...]]
+
+
+class LateParts:
+    """Parts of generated pages kept away from search (`pages.split_late`), by page file.
+
+    Parts belong to the `File` they were cut from: when another hook replaces that file (the
+    catalogue hook replaces the basic catalogue page), its parts are left unused.
+    """
+
+    def __init__(self):
+        self._parts: dict[str, tuple[File, Parts]] = {}
+
+    def keep(self, file: File, parts: Parts) -> None:
+        """Parts (or a function rendering them when needed) for the slots of a file."""
+        self._parts[file.src_uri] = (file, parts)
+
+    def restore(self, page) -> None:
+        """Fill the slots in `page.content` with the parts kept for its file."""
+        owner, parts = self._parts.pop(page.file.src_uri, (None, ()))
+        if owner is not page.file or not parts:
+            return
+        try:
+            page.content = pages.fill_late(page.content, parts)
+        except ValueError as exc:
+            raise PluginError(f"{page.file.src_uri} : {exc} (une extension a-t-elle retiré "
+                              "les commentaires HTML avant la fin de la construction ?)") from None

@@ -244,7 +244,22 @@ def rows(corpus: Corpus, use_directory_urls: bool) -> list[dict]:
     return result
 
 
-def catalogue_markdown(corpus: Corpus, site: SiteConfig, use_directory_urls: bool = True) -> str:
-    """The `catalogue/` page: the full list in HTML (works without JavaScript) + filters."""
-    return pages.render("catalogue.md", corpus=corpus, site=site,
+def catalogue_markdown(corpus: Corpus, site: SiteConfig, use_directory_urls: bool = True,
+                       late: bool = False) -> str:
+    """The `catalogue/` page: the full list in HTML (works without JavaScript) + filters.
+
+    With `late`, slot 0 of `pages.split_late` stands for the list and filters (`table_html`),
+    which the build puts in once search has read the page: that raw HTML, excluded from search
+    and a thousand rows long at N = 1,000, would only be parsed by Markdown and the search
+    indexer to be passed on unchanged.
+    """
+    if late:
+        return pages.render("catalogue.md", site=site, late_slot=pages.late_slot(0))
+    return pages.render("catalogue.md", corpus=corpus, site=site, late_slot="",
+                        rows=rows(corpus, use_directory_urls), options=filter_options(corpus))
+
+
+def table_html(corpus: Corpus, site: SiteConfig, use_directory_urls: bool = True) -> str:
+    """The list and its filters, as `catalogue_markdown` includes them."""
+    return pages.render("catalogue_table.html", corpus=corpus, site=site,
                         rows=rows(corpus, use_directory_urls), options=filter_options(corpus))

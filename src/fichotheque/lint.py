@@ -21,7 +21,7 @@ import os
 import posixpath
 import re
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -96,6 +96,7 @@ _EMOJI = re.compile(r"(?<![\w:]):(?P<name>[a-z0-9_+-]+):(?![\w:])")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _HEADING_ATTRS = re.compile(r"\s*\{[^{}]*\}\s*$")
 _HTML_TAG_IN_TEXT = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
+_NEWLINE = re.compile("\n")
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -104,7 +105,7 @@ class _Lines:
     """Turns offsets in the body into line numbers of the file."""
 
     def __init__(self, text: str, first_line: int):
-        self.starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
         self.first_line = first_line
 
     def line(self, offset: int) -> int:
@@ -131,6 +132,11 @@ def mask_code(body: str) -> str:
             out.append(line)
     text = "".join(out)
     return _CODE_SPAN.sub(lambda m: _blank(m.group(0)), text)
+
+
+def decode(data: bytes) -> str:
+    """File bytes as `Path.read_text(encoding="utf-8")` returns them (universal newlines)."""
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _blank(text: str) -> str:
@@ -227,15 +233,23 @@ def count_words(body: str) -> int:
 # -- the linter ------------------------------------------------------------------------------
 
 class _Linter:
-    """Lints the fiche files of one project; caches what several fiches look up."""
+    """Lints the fiche files of one project; caches what several fiches look up.
+
+    Whatever a fiche's problems depend on outside its own text (does a linked file exist, the
+    anchors of a linked fiche, an image's size…) is read through `fact` and noted in `deps`,
+    so that a cached result can be reused only while every one of these facts still holds.
+    """
 
     def __init__(self, root: Path, limits: Limits):
         self.root = root
         self.limits = limits
-        self._anchors: dict[Path, set[str] | None] = {}
+        self._facts: dict[tuple[str, str], object] = {}
+        self._matches: dict[tuple[str, str], str | None] = {}
         self.template = self._template()
         self.rel = ""
+        self.path: Path | None = None
         self.problems: list[Problem] = []
+        self.deps: dict[tuple[str, str], object] = {}
 
     def _template(self) -> tuple[set[str], dict]:
         path = self.root / TEMPLATE
@@ -248,23 +262,79 @@ class _Linter:
         meta = {key: doc.meta.get(key) for key in ("title", "description", "authors")}
         return lines, meta
 
-    def anchors(self, path: Path) -> set[str] | None:
-        if path not in self._anchors:
-            try:
-                doc = split(path.read_text(encoding="utf-8"))
-                ids = heading_ids(doc.body, doc.body_line)
-                if path.parent.parent == self.root / FICHES_DIR:
-                    ids.add(path.stem)  # the fiche header's <h1 id="<slug>">
-                self._anchors[path] = ids
-            except (OSError, UnicodeDecodeError, FrontMatterError):
-                self._anchors[path] = None
-        return self._anchors[path]
+    # -- facts read outside the fiche being linted (recorded for the cache) -----------------
+    def key(self, path: Path) -> str:
+        """A path as written relative to the project (`..` kept), absolute outside it."""
+        text, root = str(path), str(self.root)
+        if text == root:
+            return "."
+        return text[len(root) + 1:] if text.startswith(root + os.sep) else text
 
-    def lint(self, path: Path) -> list[Problem]:
-        self.rel = path.relative_to(self.root).as_posix()
-        self.problems = []
+    def fact(self, kind: str, key: str) -> object:
+        """The current value of one fact (JSON-compatible), computed once per run."""
+        memo = (kind, key)
+        if memo not in self._facts:
+            self._facts[memo] = self._compute(kind, key)
+        return self._facts[memo]
+
+    def _compute(self, kind: str, key: str) -> object:
+        path = self.root / key  # an absolute key replaces the root
+        if kind == "file":
+            return path.is_file()
+        if kind == "dir":
+            return path.is_dir()
+        if kind == "size":
+            try:
+                return path.stat().st_size
+            except OSError:
+                return None
+        if kind == "anchors":
+            ids = self._anchor_ids(path)
+            return None if ids is None else sorted(ids)
+        if kind == "md-names":
+            return sorted(p.name for p in path.glob("*.md")) if path.is_dir() else []
+        if kind == "fiches":
+            return [p.relative_to(self.root).as_posix() for p in fiche_files(self.root)]
+        raise ValueError(f"unknown fact kind: {kind}")
+
+    def _use(self, kind: str, path: Path) -> object:
+        key = self.key(path)
+        value = self.fact(kind, key)
+        self.deps[(kind, key)] = value
+        return value
+
+    def still_holds(self, deps) -> bool:
+        """Whether recorded facts (`[kind, key, value]` triples) are all still true."""
         try:
-            text = path.read_text(encoding="utf-8")
+            return all(self.fact(kind, key) == value for kind, key, value in deps)
+        except (TypeError, ValueError):  # a malformed cache entry
+            return False
+
+    def _anchor_ids(self, path: Path) -> set[str] | None:
+        try:
+            doc = split(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, FrontMatterError):
+            return None
+        ids = heading_ids(doc.body, doc.body_line)
+        if path.parent.parent == self.root / FICHES_DIR:
+            ids.add(path.stem)  # the fiche header's <h1 id="<slug>">
+        return ids
+
+    def anchors(self, path: Path) -> set[str] | None:
+        if path == self.path:  # the fiche itself: its own text is part of the cache key
+            ids = self.fact("anchors", self.key(path))
+        else:
+            ids = self._use("anchors", path)
+        return None if ids is None else set(ids)
+
+    def lint(self, path: Path, data: bytes | None = None) -> list[Problem]:
+        """Problems of one fiche file; `data` is its content when already read."""
+        self.rel = path.relative_to(self.root).as_posix()
+        self.path = path
+        self.problems = []
+        self.deps = {}
+        try:
+            text = path.read_text(encoding="utf-8") if data is None else decode(data)
             doc = split(text)
         except (OSError, UnicodeDecodeError, FrontMatterError):
             return self.problems  # already reported by fiches.py
@@ -409,29 +479,29 @@ class _Linter:
         if not in_docs.startswith(".."):
             candidates.append(self.root / DOCS_DIR / in_docs)
         for candidate in candidates:
-            if candidate.is_file():
+            if self._use("file", candidate):
                 return candidate
         if in_docs == f"{FICHES_DIR}/index.md":
             return self.root / FICHES_DIR  # the modules overview, generated by the build
-        if target.endswith("index.md") and (fiche_dir / target).parent.is_dir():
+        if target.endswith("index.md") and self._use("dir", (fiche_dir / target).parent):
             module = (fiche_dir / target).parent
-            if (module / MODULE_FILE).is_file():
+            if self._use("file", module / MODULE_FILE):
                 return module / MODULE_FILE  # a module page, generated by the build
         return None
 
-    @cached_property
-    def _by_name(self) -> dict[str, list[Path]]:
-        """Fiche files by file name (`mots-de-passe.md` → its paths)."""
-        names: dict[str, list[Path]] = {}
-        for p in fiche_files(self.root):
-            names.setdefault(p.name, []).append(p)
-        return names
+    def _by_name(self, name: str) -> Path | None:
+        """The first fiche file with this file name (`mots-de-passe.md`), if any."""
+        for rel in self._use("fiches", self.root):
+            if posixpath.basename(rel) == name:
+                return self.root / rel
+        return None
 
     def _suggest(self, path: Path, target: str) -> str:
         """Where the fiche really is, or the closest name in the folder the link points at."""
         name = posixpath.basename(target)
-        if name in self._by_name:
-            rel = os.path.relpath(self._by_name[name][0], path.parent).replace(os.sep, "/")
+        existing = self._by_name(name)
+        if existing is not None:
+            rel = os.path.relpath(existing, path.parent).replace(os.sep, "/")
             return f"la fiche existe ici : écrivez « {rel} »"
         folder = (path.parent / posixpath.dirname(target)).resolve()
         match = self._close_match(folder, name)
@@ -440,11 +510,13 @@ class _Linter:
             return f"vouliez-vous dire « {rel} » ?"
         return "vérifiez le nom du fichier ; pour un autre module, écrivez « ../module/fiche.md »"
 
-    @cache  # noqa: B019 - one linter per run; many links may share one typo
     def _close_match(self, folder: Path, name: str) -> str | None:
-        names = [p.name for p in folder.glob("*.md")] if folder.is_dir() else []
-        match = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-        return match[0] if match else None
+        names = self._use("md-names", folder)
+        memo = (str(folder), name)  # many links may share one typo
+        if memo not in self._matches:
+            match = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+            self._matches[memo] = match[0] if match else None
+        return self._matches[memo]
 
     def _image(self, alt: str, url: str, line: int, path: Path, report) -> None:
         if not alt.strip():
@@ -468,8 +540,8 @@ class _Linter:
             report(ERROR, line, f"image « {target} » introuvable",
                    "vérifiez le nom et le dossier du fichier (majuscules comprises)",
                    "image-missing")
-        elif found.stat().st_size > self.limits.max_image_bytes:
-            size = found.stat().st_size // 1024
+        elif (self._use("size", found) or 0) > self.limits.max_image_bytes:
+            size = self._use("size", found) // 1024
             report(WARNING, line, f"image « {target} » trop lourde ({size} Ko, "
                    f"{self.limits.max_image_bytes // 1024} Ko au plus)",
                    "réduisez-la (largeur 1200 px suffit) ou enregistrez-la en JPEG ou WebP",
@@ -566,13 +638,43 @@ def _unescaped(text: str) -> str:
         r"&#?\w+;", lambda m: html.unescape(m.group(0)).ljust(len(m.group(0))), text)
 
 
-def lint_project(root: Path | str, limits: Limits | None = None) -> list[Problem]:
-    """Problems of every fiche file of the project under the content rules."""
+def lint_project(root: Path | str, limits: Limits | None = None,
+                 cache: bool = False) -> list[Problem]:
+    """Problems of every fiche file of the project under the content rules.
+
+    With `cache`, a fiche whose bytes, linter code and outside facts (link targets, their
+    anchors, image sizes…) are unchanged since the last run is not linted again: its problems
+    come from `.cache/lint/` (see `lintcache.py`). The result is the same either way.
+    """
     root = Path(root).resolve()
-    linter = _Linter(root, limits or Limits())
-    problems: list[Problem] = []
+    limits = limits or Limits()
+    linter = _Linter(root, limits)
+    if not cache:
+        problems: list[Problem] = []
+        for path in fiche_files(root):
+            problems.extend(linter.lint(path))
+        return problems
+
+    from fichotheque.lintcache import LintCache
+
+    store = LintCache.open(root, limits)
+    problems = []
+    kept = set()
     for path in fiche_files(root):
-        problems.extend(linter.lint(path))
+        rel = path.relative_to(root).as_posix()
+        try:
+            data = path.read_bytes()
+        except OSError:
+            problems.extend(linter.lint(path))  # unreadable: reported by fiches.py
+            continue
+        digest = LintCache.digest(data)
+        kept.add(rel)
+        cached = store.get(rel, digest, linter.still_holds)
+        if cached is None:
+            cached = linter.lint(path, data)
+            store.put(rel, digest, linter.deps, cached)
+        problems.extend(cached)
+    store.save(kept)
     return problems
 
 
@@ -585,7 +687,7 @@ def check(root: Path | str, today: dt.date | None = None) -> tuple[Corpus, list[
 
 def for_build(root: Path | str) -> list[Problem]:
     """Content problems for the MkDocs build; errors stop it unless the test-only switch is on."""
-    problems = lint_project(root)
+    problems = lint_project(root, cache=True)
     if os.environ.get(SKIP_ENV) != "1":
         return problems
     log.warning("%s=1 : règles de contenu non bloquantes (réservé aux tests, ne publiez pas "

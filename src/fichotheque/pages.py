@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from fichotheque.fiches import Corpus, Fiche, Module
 from fichotheque.structure import SiteConfig
@@ -21,6 +23,14 @@ MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao�
           "septembre", "octobre", "novembre", "décembre")
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
+
+# Parts of our pages that search must not index (repeated on every fiche: metadata, downloads,
+# reuse and contribution blocks; the catalogue's table) are rendered between these markers, cut
+# out before MkDocs' search plugin reads the page, and put back after it (see `split_late`).
+LATE_START = "<!--fichotheque:apres-recherche-->"
+LATE_END = "<!--/fichotheque:apres-recherche-->"
+LATE_SLOT = "<!--fichotheque:apres-recherche:{}-->"
+_LATE = re.compile(re.escape(LATE_START) + "(.*?)" + re.escape(LATE_END), re.S)
 
 
 def md_text(text: str) -> str:
@@ -59,6 +69,46 @@ def render(template: str, **context) -> str:
     return _env().get_template(template).render(**context)
 
 
+def late_markers(late: bool) -> dict[str, str]:
+    """Template variables that wrap a part to put back after indexing (empty when not asked)."""
+    if not late:
+        return {"late_start": "", "late_end": ""}
+    return {"late_start": Markup(LATE_START), "late_end": Markup(LATE_END)}
+
+
+def late_slot(number: int) -> str:
+    return Markup(LATE_SLOT.format(number))
+
+
+def split_late(text: str, first: int = 0) -> tuple[str, tuple[str, ...]]:
+    """Cut out the parts between `LATE_START` and `LATE_END`, leaving a numbered slot each
+    (numbered from `first`, to split several fragments of one page).
+
+    Our pages give the search indexer only what is worth finding (it parses every tag of every
+    page, and the repeated blocks would only add noise to the index); `fill_late` puts the parts
+    back once the page is indexed, so the published HTML is the same as without the split.
+    """
+    parts: list[str] = []
+
+    def slot(match: re.Match) -> str:
+        parts.append(match.group(1))
+        return LATE_SLOT.format(first + len(parts) - 1)
+
+    return _LATE.sub(slot, text), tuple(parts)
+
+
+def fill_late(text: str, parts: tuple[str, ...] | Callable[[], tuple[str, ...]]) -> str:
+    """Put back the parts cut out by `split_late` (a slot lost on the way is an error)."""
+    if callable(parts):  # rendered only now (see `build.LateParts`)
+        parts = parts()
+    for number, part in enumerate(parts):
+        slot = LATE_SLOT.format(number)
+        if slot not in text:
+            raise ValueError(f"emplacement {slot} absent de la page")
+        text = text.replace(slot, part, 1)
+    return text
+
+
 def attribution(fiche: Fiche, site: SiteConfig) -> str:
     """Ready-to-paste TASL credit line: title, author, source, licence."""
     lic = fiche.licence_info
@@ -77,16 +127,18 @@ def attribution(fiche: Fiche, site: SiteConfig) -> str:
 
 
 def fiche_header(fiche: Fiche, site: SiteConfig, module: Module | None = None,
-                 use_directory_urls: bool = True) -> str:
+                 use_directory_urls: bool = True, late: bool = False) -> str:
     """HTML shown above a fiche: title, metadata, competences, licence and attribution.
 
     `files_prefix` leads from the fiche page to its own folder `fiches/<module>/<slug>/`
     (where its PDFs and source live): empty with directory URLs, `<slug>/` without them
-    (offline mirror, where the page is `fiches/<module>/<slug>.html`).
+    (offline mirror, where the page is `fiches/<module>/<slug>.html`). With `late`, the parts
+    search does not index are wrapped in the markers of `split_late`.
     """
     return render("fiche_header.html", fiche=fiche, site=site, module=module,
                   licence=fiche.licence_info, attribution=attribution(fiche, site),
-                  files_prefix="" if use_directory_urls else f"{fiche.slug}/")
+                  files_prefix="" if use_directory_urls else f"{fiche.slug}/",
+                  **late_markers(late))
 
 
 def contribution_links(fiche: Fiche, site: SiteConfig) -> dict[str, str]:
@@ -104,10 +156,11 @@ def contribution_links(fiche: Fiche, site: SiteConfig) -> dict[str, str]:
     return {"edit": edit, "issue": issue}
 
 
-def fiche_contribuer(fiche: Fiche, site: SiteConfig) -> str:
-    """Links shown below a fiche: propose a change, report an error."""
+def fiche_contribuer(fiche: Fiche, site: SiteConfig, late: bool = False) -> str:
+    """Links shown below a fiche: propose a change, report an error (never indexed)."""
     return render("fiche_contribuer.html", fiche=fiche, links=contribution_links(fiche, site),
-                  pencil=icon_svg("material/pencil"), alert=icon_svg("material/alert-circle"))
+                  pencil=icon_svg("material/pencil"), alert=icon_svg("material/alert-circle"),
+                  **late_markers(late))
 
 
 def module_page(module: Module, site: SiteConfig) -> str:
@@ -118,10 +171,17 @@ def modules_overview(corpus: Corpus, site: SiteConfig) -> str:
     return render("modules.md", corpus=corpus, site=site, cards=module_cards(corpus, ""))
 
 
-def catalogue_page(corpus: Corpus, site: SiteConfig, use_directory_urls: bool = True) -> str:
+def catalogue_page(corpus: Corpus, site: SiteConfig, use_directory_urls: bool = True,
+                   late: bool = False) -> str:
     from fichotheque.catalogue import catalogue_markdown  # catalogue.py renders with this module
 
-    return catalogue_markdown(corpus, site, use_directory_urls)
+    return catalogue_markdown(corpus, site, use_directory_urls, late)
+
+
+def catalogue_table(corpus: Corpus, site: SiteConfig, use_directory_urls: bool = True) -> str:
+    from fichotheque.catalogue import table_html
+
+    return table_html(corpus, site, use_directory_urls)
 
 
 def module_cards(corpus: Corpus, prefix: str = "") -> str:

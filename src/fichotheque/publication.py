@@ -15,7 +15,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from fichotheque import catalogue, feed, identity, linked_data
-from fichotheque.build import replace_file, site_config
+from fichotheque.build import LateParts, replace_file, site_config
 from fichotheque.fiches import Corpus, Fiche, load_corpus
 from fichotheque.structure import SiteConfig
 
@@ -34,6 +34,7 @@ class Publication:
         self.site = site
         self.colours = colours
         self._by_src = {f.src_uri: f for f in corpus.fiches}
+        self._late = LateParts()
 
     @classmethod
     def from_config(cls, config) -> Publication:
@@ -64,11 +65,15 @@ class Publication:
 
     # -- on_files --------------------------------------------------------------------------
     def add_files(self, files: Files, config) -> Files:
-        """The catalogue page (replacing the basic one), identity stylesheet, open data, feed."""
-        replace_file(files, File.generated(
-            config, catalogue.CATALOGUE_URI,
-            content=catalogue.catalogue_markdown(self.corpus, self.site,
-                                                 config.use_directory_urls)))
+        """The catalogue page (replacing the basic one), identity stylesheet, open data, feed.
+
+        The catalogue's table is kept aside and put back by `page_context` (see `pages.split_late`).
+        """
+        urls = config.use_directory_urls
+        page = File.generated(config, catalogue.CATALOGUE_URI, content=catalogue.catalogue_markdown(
+            self.corpus, self.site, urls, late=True))
+        self._late.keep(page, lambda: (catalogue.table_html(self.corpus, self.site, urls),))
+        replace_file(files, page)
         replace_file(files, File.generated(config, identity.CSS_URI,
                                             content=identity.theme_css(self.colours)))
         # Open data and feed as generated files: MkDocs writes them, pages can link to them.
@@ -99,4 +104,8 @@ class Publication:
             page.meta[JSONLD_META] = linked_data.script_text(
                 linked_data.learning_resource(fiche, module, self.site))
         return markdown
+
+    def page_context(self, page) -> None:
+        """Put the catalogue's table back once search has read the page."""
+        self._late.restore(page)
 
