@@ -101,3 +101,15 @@ def test_pull_request_template_is_a_french_checklist():
     text = (ROOT / ".github/PULL_REQUEST_TEMPLATE.md").read_text(encoding="utf-8")
     assert text.count("- [ ]") >= 5
     assert "fichotheque check" in text and "licence" in text
+
+
+def test_workflows_keep_the_build_cache_between_runs():
+    """`.cache/` (PDFs, lint results, badge images) comes back, keyed by what shapes it."""
+    for name in ("pr.yml", "pages.yml"):
+        workflow = load(WORKFLOWS / name)
+        cache = next(s for s in steps(workflow) if s.get("uses", "").startswith("actions/cache"))
+        assert cache["with"]["path"] == ".cache"
+        assert "hashFiles('fiches/**'" in cache["with"]["key"]
+        assert cache["with"]["restore-keys"]  # an older cache is reused, then completed
+        names = [s.get("uses", s.get("run", "")) for s in steps(workflow)]
+        assert names.index(cache["uses"]) < names.index("make site")
