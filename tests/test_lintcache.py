@@ -157,3 +157,26 @@ def test_the_build_uses_the_cache(project):
     result = run_build(project, project / "site2")
     assert result.returncode != 0
     assert "balise « <script> » interdite" in result.stdout + result.stderr
+
+
+def test_check_lints_everything_and_leaves_the_cache_warm_for_the_build(root, monkeypatch):
+    stale = root / FICHE
+    cached(root)  # a cache from an earlier run…
+    body = stale.read_text(encoding="utf-8")
+    stale.write_text(body.replace("Demander conseil", "Demander [conseil](absente.md)"),
+                     encoding="utf-8")
+    calls = []
+    real = lint._Linter.lint
+
+    def counting(self, path, data=None):
+        calls.append(path.relative_to(root).as_posix())
+        return real(self, path, data)
+
+    monkeypatch.setattr(lint._Linter, "lint", counting)
+    _, problems = lint.check(root)
+    assert len(calls) == len(lint.fiche_files(root))  # check trusts no cache
+    assert any("absente.md" in p.message for p in problems)
+    calls.clear()
+    in_build = formatted(lint.for_build(root))
+    assert calls == []  # the build that follows relints nothing…
+    assert in_build == formatted(lint.lint_project(root))  # …and reports the same

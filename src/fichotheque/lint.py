@@ -639,12 +639,14 @@ def _unescaped(text: str) -> str:
 
 
 def lint_project(root: Path | str, limits: Limits | None = None,
-                 cache: bool = False) -> list[Problem]:
+                 cache: bool = False, refresh: bool = False) -> list[Problem]:
     """Problems of every fiche file of the project under the content rules.
 
     With `cache`, a fiche whose bytes, linter code and outside facts (link targets, their
     anchors, image sizes…) are unchanged since the last run is not linted again: its problems
     come from `.cache/lint/` (see `lintcache.py`). The result is the same either way.
+    With `refresh` too, every fiche is linted and the cache only written (`fichotheque check`,
+    so that the build that follows it, as in `make test` then `make site`, finds it warm).
     """
     root = Path(root).resolve()
     limits = limits or Limits()
@@ -669,7 +671,7 @@ def lint_project(root: Path | str, limits: Limits | None = None,
             continue
         digest = LintCache.digest(data)
         kept.add(rel)
-        cached = store.get(rel, digest, linter.still_holds)
+        cached = None if refresh else store.get(rel, digest, linter.still_holds)
         if cached is None:
             cached = linter.lint(path, data)
             store.put(rel, digest, linter.deps, cached)
@@ -681,7 +683,7 @@ def lint_project(root: Path | str, limits: Limits | None = None,
 def check(root: Path | str, today: dt.date | None = None) -> tuple[Corpus, list[Problem]]:
     """Everything `fichotheque check` reports: the contract (`fiches.py`) and the content rules."""
     corpus = load_corpus(root, today)
-    problems = [*corpus.problems, *lint_project(root)]
+    problems = [*corpus.problems, *lint_project(root, cache=True, refresh=True)]
     return corpus, sorted(problems, key=sort_key)
 
 
