@@ -710,7 +710,7 @@ def machine() -> dict:
 
 def versions() -> dict:
     found = {"python": platform.python_version()}
-    for name in ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "weasyprint",
+    for name in ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "weasyprint", "pikepdf",
                  "openbadges-bakery", "fichotheque"):
         try:
             found[name] = metadata.version(name)
