@@ -58,27 +58,26 @@ def first_pages(cover_pages: int, counts: Sequence[int]) -> list[int]:
     return starts
 
 
-def _number_tree(node) -> list[tuple[int, object]]:
-    """The (key, value) pairs of a PDF number tree, in key order (leaves and kids alike)."""
-    pairs = []
-    if "/Nums" in node:
-        nums = node.Nums
-        pairs.extend((int(nums[i]), nums[i + 1]) for i in range(0, len(nums), 2))
-    for kid in node.get("/Kids", []):
-        pairs.extend(_number_tree(kid))
-    return sorted(pairs, key=lambda pair: pair[0])
-
-
-def _name_tree(node) -> list[tuple[str, object]]:
+def _tree_pairs(node, entries: str, key) -> list[tuple[object, object]]:
+    """The (key, value) pairs of a PDF number tree (`/Nums`, `key=int`) or name tree
+    (`/Names`, `key=str`), leaves and kids alike."""
     if node is None:
         return []
     pairs = []
-    if "/Names" in node:
-        names = node.Names
-        pairs.extend((str(names[i]), names[i + 1]) for i in range(0, len(names), 2))
+    if entries in node:
+        items = node[entries]
+        pairs.extend((key(items[i]), items[i + 1]) for i in range(0, len(items), 2))
     for kid in node.get("/Kids", []):
-        pairs.extend(_name_tree(kid))
+        pairs.extend(_tree_pairs(kid, entries, key))
     return pairs
+
+
+def _number_tree(node) -> list[tuple[int, object]]:
+    return sorted(_tree_pairs(node, "/Nums", int), key=lambda pair: pair[0])
+
+
+def _name_tree(node) -> list[tuple[str, object]]:
+    return _tree_pairs(node, "/Names", str)
 
 
 def _dests(pdf: pikepdf.Pdf):
