@@ -55,6 +55,11 @@ def reason(data: dict) -> str:
     return f"failed: `{lines[-1].strip()[:300]}`" if lines else "failed"
 
 
+def ratio(a, b) -> str:
+    """The ratio of two medians, formatted (— when either is missing)."""
+    return fmt_x(med(a) / med(b)) if med(a) and med(b) else "—"
+
+
 def fmt_s(value) -> str:
     if value is None:
         return "—"
@@ -230,6 +235,20 @@ def status(key: str, limit, kind: str, value) -> str:
     return f"**missed** (by {gap:.0f} %)"
 
 
+def stage_rows(sizes, name: str, line) -> list[str]:
+    """One bullet per size that ran stage `name`: `line(n, data)`, or why it is missing."""
+    rows = []
+    for n, (data, _) in sizes.items():
+        d = data["stages"].get(name)
+        if d is None:
+            continue
+        if not d.get("available", True):
+            rows.append(f"- N = {n:,}: **not available** — {reason(d)}")
+        else:
+            rows.append(line(n, d))
+    return rows or ["- not run"]
+
+
 def render(sessions: list[dict]) -> str:
     sizes = merged_sizes(sessions)
     badges, _ = latest_badges(sessions)
@@ -288,7 +307,6 @@ def render(sessions: list[dict]) -> str:
             continue
         o, p = h["ours"], h.get("plain", {})
         hg = h.get("hugo", {}) if h.get("hugo", {}).get("available", True) else {}
-        ratio = lambda a, b: fmt_x(med(a) / med(b)) if med(a) and med(b) else "—"  # noqa: E731
         out.append(f"| {n:,} | {fmt_s(med(o['wall']))} | {fmt_s(med(o['cpu']))} | "
                    f"{fmt_b(med(o['memory']))} | {fmt_s(med(p.get('wall')))} | "
                    f"{fmt_s(med(p.get('cpu')))} | "
@@ -307,7 +325,6 @@ def render(sessions: list[dict]) -> str:
                 "|---|---|---|---|---|"]
         for n, h in cold:
             c, p = h["ours_cold"], h.get("plain", {})
-            ratio = lambda a, b: fmt_x(med(a) / med(b)) if med(a) and med(b) else "—"  # noqa: E731
             out.append(f"| {n:,} | {fmt_s(med(c['wall']))} | {fmt_s(med(c['cpu']))} | "
                        f"{ratio(c['wall'], p.get('wall'))} | {ratio(c['cpu'], p.get('cpu'))} |")
 
@@ -321,14 +338,8 @@ def render(sessions: list[dict]) -> str:
             out.append(f"| {n:,} | not available: {reason(c)} | | |")
 
     out += ["", "## PDF export", ""]
-    rows = []
-    for n, (data, _) in sizes.items():
-        d = data["stages"].get("pdf")
-        if d is None:
-            continue
-        if not d.get("available", True):
-            rows.append(f"- N = {n:,}: **not available** — {reason(d)}")
-            continue
+
+    def pdf_line(n, d) -> str:
         cores = str(d["cores"])
         all_ = med(d["full"][cores]["wall"])
         runs = len(d["full"][cores]["wall"])
@@ -339,13 +350,14 @@ def render(sessions: list[dict]) -> str:
         else:
             timing = f"{fmt_s(all_)} with {cores} worker(s) ({runs} run(s))"
         inc = d["incremental"]
-        rows.append(f"- N = {n:,}: {d['pdfs']} PDF ({fmt_b(d['pdf_bytes'])}); full export "
-                    f"{timing}; "
-                    f"peak memory {fmt_b(max(d['full'][cores]['memory']))} with {cores} workers. "
-                    f"After changing `{inc['fiche']}`: {fmt_s(med(inc['wall']))}, re-rendered "
-                    f"{', '.join(inc['rendered'][0]) or 'nothing'} (expected "
-                    f"{', '.join(inc['expected'])}).")
-    out += rows or ["- not run"]
+        return (f"- N = {n:,}: {d['pdfs']} PDF ({fmt_b(d['pdf_bytes'])}); full export "
+                f"{timing}; "
+                f"peak memory {fmt_b(max(d['full'][cores]['memory']))} with {cores} workers. "
+                f"After changing `{inc['fiche']}`: {fmt_s(med(inc['wall']))}, re-rendered "
+                f"{', '.join(inc['rendered'][0]) or 'nothing'} (expected "
+                f"{', '.join(inc['expected'])}).")
+
+    out += stage_rows(sizes, "pdf", pdf_line)
 
     out += ["", "## Badge baking", ""]
     if not badges:
@@ -365,20 +377,12 @@ def render(sessions: list[dict]) -> str:
                        f"{fmt_b(max(d['ours']['memory']))} |")
 
     out += ["", "## Offline ZIP (`fichotheque mirror`)", ""]
-    rows = []
-    for n, (data, _) in sizes.items():
-        d = data["stages"].get("mirror")
-        if d is None:
-            continue
-        if not d.get("available", True):
-            rows.append(f"- N = {n:,}: **not available** — {reason(d)}")
-            continue
-        rows.append(f"- N = {n:,}: whole command (offline build + ZIP) {fmt_s(med(d['wall']))}, "
-                    f"ZIP packing {fmt_s(med(d['zip']))}; {fmt_b(d['size'])}, "
-                    f"{d['files']} files, {'with' if d['with_pdf'] else 'without'} PDFs; "
-                    f"byte-identical on rebuild: {'yes' if d['deterministic'] else 'NO'}; "
-                    f"peak memory {fmt_b(max(d['memory']))}.")
-    out += rows or ["- not run"]
+    out += stage_rows(sizes, "mirror", lambda n, d: (
+        f"- N = {n:,}: whole command (offline build + ZIP) {fmt_s(med(d['wall']))}, "
+        f"ZIP packing {fmt_s(med(d['zip']))}; {fmt_b(d['size'])}, "
+        f"{d['files']} files, {'with' if d['with_pdf'] else 'without'} PDFs; "
+        f"byte-identical on rebuild: {'yes' if d['deterministic'] else 'NO'}; "
+        f"peak memory {fmt_b(max(d['memory']))}."))
 
     out += ["", "## Page weight and search index", "",
             "| N | fiche page | gzipped | largest fiche page | same-site assets | plain page | "

@@ -412,25 +412,28 @@ class _Linter:
             if label in defs:
                 self._image(m.group("text"), defs[label][0], lines.line(m.start()), path, report)
 
-    def _script_urls(self, masked: str, lines: _Lines, report) -> None:
-        """`javascript:` anywhere else (autolinks, attribute lists…), once per line."""
-        done = {p.line for p in self.problems if p.rule == "unsafe-url"}
-        for m in _SCRIPT_URL.finditer(_unescaped(masked)):
+    def _once_per_line(self, pattern: re.Pattern, masked: str, lines: _Lines, report, rule: str,
+                       problem) -> None:
+        """Report each line where `pattern` matches the decoded text once, unless an earlier
+        check already reported `rule` there; `problem(match)` gives (message, hint)."""
+        done = {p.line for p in self.problems if p.rule == rule}
+        for m in pattern.finditer(_unescaped(masked)):
             line = lines.line(m.start())
             if line not in done:
                 done.add(line)
-                report(ERROR, line, "adresse « javascript: » dans la fiche",
-                       "retirez-la : un lien doit commencer par https://", "unsafe-url")
+                report(ERROR, line, *problem(m), rule)
+
+    def _script_urls(self, masked: str, lines: _Lines, report) -> None:
+        """`javascript:` anywhere else (autolinks, attribute lists…), once per line."""
+        self._once_per_line(_SCRIPT_URL, masked, lines, report, "unsafe-url", lambda m: (
+            "adresse « javascript: » dans la fiche",
+            "retirez-la : un lien doit commencer par https://"))
 
     def _stray_handlers(self, masked: str, lines: _Lines, report) -> None:
         """`onerror=` outside a tag we parsed (alt text, broken tags…), once per line."""
-        done = {p.line for p in self.problems if p.rule == "html-unsafe"}
-        for m in _STRAY_HANDLER.finditer(_unescaped(masked)):
-            line = lines.line(m.start())
-            if line not in done:
-                done.add(line)
-                report(ERROR, line, f"attribut « {m.group('name')}= » interdit "
-                       "(code exécuté par le navigateur)", "retirez-le", "html-unsafe")
+        self._once_per_line(_STRAY_HANDLER, masked, lines, report, "html-unsafe", lambda m: (
+            f"attribut « {m.group('name')}= » interdit (code exécuté par le navigateur)",
+            "retirez-le"))
 
     def _unsafe_scheme(self, url: str, line: int, report) -> bool:
         scheme = url_scheme(url)

@@ -562,7 +562,7 @@ def _render_missing(todo: list[PdfJob], store: PdfCache, workers: int,
     try:
         for stage in stages:
             # Longest first, so that no worker is left alone with a long one at the end.
-            longest_first = sorted(stage, key=lambda job: len(job.html) + len(job.parts) * 10**5,
+            longest_first = sorted(stage, key=lambda job: (len(job.parts), len(job.html)),
                                    reverse=True)
             futures = {pool.submit(render_job, *arguments(job)): job for job in longest_first}
             for future in as_completed(futures):
