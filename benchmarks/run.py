@@ -238,7 +238,7 @@ def _md(text: str) -> str:
 
 
 def _modules(project: Path):
-    from fichotheque.fiches import load_corpus
+    from fichotheque.content.loading import load_corpus
 
     loaded = load_corpus(project)
     if loaded.errors:

@@ -1,13 +1,13 @@
 """MkDocs hook: catalogue, open data, feed, search tuning, JSON-LD and local identity.
 
-A thin adapter: the logic lives in `fichotheque.publication` and the modules it calls.
+A thin adapter: the logic lives in `fichotheque.web.publication` and the modules it calls.
 `catalogue.json`, its schema and `feed.xml` are added as generated files in `on_files`, so
 MkDocs writes them with the pages (and `mkdocs serve` serves them).
 """
 
 from mkdocs.plugins import event_priority
 
-from fichotheque.publication import Publication
+from fichotheque.web.publication import Publication
 
 _publication: Publication | None = None
 

@@ -1,8 +1,8 @@
-"""MkDocs hook: builds the fiches of `fiches/` into the site (logic in `fichotheque.build`)."""
+"""MkDocs hook: builds the fiches of `fiches/` into the site (logic in `fichotheque.web`)."""
 
 from mkdocs.plugins import event_priority
 
-from fichotheque.build import FicheSite
+from fichotheque.web.fiche_site import FicheSite
 
 _site: FicheSite | None = None
 

@@ -3,7 +3,7 @@
 PDFs are rendered only when FICHOTHEQUE_PDF=1 (set by `fichotheque build`), never by `mkdocs serve`.
 """
 
-from fichotheque import pdf
+from fichotheque.pdf import render as pdf
 
 
 def on_post_build(config):

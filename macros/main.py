@@ -1,3 +1,3 @@
-"""mkdocs-macros entry point: a thin wrapper over `fichotheque.macros`."""
+"""mkdocs-macros entry point: a thin wrapper over `fichotheque.web.macros`."""
 
-from fichotheque.macros import define_env  # noqa: F401
+from fichotheque.web.macros import define_env  # noqa: F401

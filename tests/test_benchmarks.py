@@ -14,8 +14,9 @@ from pathlib import Path
 import openbadges_bakery
 import pytest
 
-from fichotheque.fiches import REQUIRED_SECTIONS, load_corpus
-from fichotheque.referentiels import competences
+from fichotheque.content.loading import load_corpus
+from fichotheque.content.model import REQUIRED_SECTIONS
+from fichotheque.content.referentiels import competences
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -12,13 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fichotheque import __version__, lint
+from fichotheque import __version__
 from fichotheque.badges.ledger import check_append_only
-from fichotheque.problems import to_json
-
-
-class UserError(Exception):
-    """A problem the user can fix: printed as one line, exit code 1, no traceback."""
+from fichotheque.content import lint
+from fichotheque.content.problems import to_json
+from fichotheque.errors import UserError
 
 
 def _plural(n: int, word: str) -> str:
@@ -80,10 +78,10 @@ def add_core_parsers(sub) -> None:
 
 # Sub-commands of other concerns: (module, function) pairs, imported when the CLI starts.
 COMMANDS: list[tuple[str, str]] = [
-    ("fichotheque.mirror", "add_parser"),
+    ("fichotheque.mirror.cli", "add_parser"),
     ("fichotheque.badges.cli", "add_parser"),
-    ("fichotheque.scaffold", "add_parser"),
-    ("fichotheque.pdf", "add_parser"),
+    ("fichotheque.content.scaffold", "add_parser"),
+    ("fichotheque.pdf.cli", "add_parser"),
 ]
 
 

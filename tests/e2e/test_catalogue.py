@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import ROOT
 
-from fichotheque.fiches import load_corpus
+from fichotheque.content.loading import load_corpus
 
 CORPUS = load_corpus(ROOT)
 

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from fichotheque import mirror
+from fichotheque.mirror import offline as mirror
 
 ROOT = Path(__file__).resolve().parents[2]
 DAY = "2026-11-22"

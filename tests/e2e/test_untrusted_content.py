@@ -4,7 +4,7 @@ offers « Proposer une modification » and « Signaler une erreur »."""
 from __future__ import annotations
 
 import pytest
-from test_sanitize import ATTACKS, build_hostile_site
+from web.test_sanitize import ATTACKS, build_hostile_site
 
 
 @pytest.fixture(scope="module")

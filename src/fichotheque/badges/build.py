@@ -17,8 +17,8 @@ from mkdocs.utils import get_relative_url
 from fichotheque.badges import BadgeError, sign
 from fichotheque.badges import openbadges as ob
 from fichotheque.badges.publish import publish
-from fichotheque.build import site_config
-from fichotheque.fiches import load_corpus
+from fichotheque.content.loading import load_corpus
+from fichotheque.web.fiche_site import site_config
 
 log = logging.getLogger("mkdocs.plugins.fichotheque.badges")
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fichotheque import structure
 from fichotheque.badges import KEY_ENV, LEDGER_PATH, BadgeError, ledger, sign
 from fichotheque.badges import openbadges as ob
 from fichotheque.badges import verify as verifier
-from fichotheque.cli import UserError
-from fichotheque.fiches import load_corpus
+from fichotheque.content.loading import load_corpus
+from fichotheque.errors import UserError
+from fichotheque.web import settings
 
 
 def _root(args) -> Path:
@@ -21,7 +21,7 @@ def _root(args) -> Path:
 
 
 def _definitions(root: Path) -> ob.Definitions:
-    site = structure.load(root)
+    site = settings.load(root)
     return ob.load_definitions(root, site, load_corpus(root))
 
 
@@ -80,7 +80,7 @@ def cmd_verify(args) -> int:
                             "d'un site construit (par exemple site/)") from exc
     else:
         root = _root(args)
-        site_url = structure.load(root).site_url
+        site_url = settings.load(root).site_url
         if not site_url:
             raise UserError("mkdocs.yml : « site_url » est vide ; utilisez --site DOSSIER")
         source = verifier.SiteSource.from_url(site_url)

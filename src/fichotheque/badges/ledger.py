@@ -22,8 +22,8 @@ from pathlib import Path
 import yaml
 
 from fichotheque.badges import LEDGER_PATH, BadgeError
+from fichotheque.content.problems import Problem
 from fichotheque.files import write_atomic
-from fichotheque.problems import Problem
 
 HEADER = """\
 # Registre des Open Badges délivrés par ce site (ne s'écrit qu'à la suite).

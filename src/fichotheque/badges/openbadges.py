@@ -13,11 +13,11 @@ from pathlib import Path
 
 import yaml
 
-from fichotheque import referentiels
 from fichotheque.badges import BADGES_DIR, ISSUER_FILE, LEDGER_FILE, BadgeError
 from fichotheque.badges.ledger import Award, Ledger
-from fichotheque.fiches import Corpus, Module
-from fichotheque.structure import SiteConfig
+from fichotheque.content import referentiels
+from fichotheque.content.model import Corpus, Module
+from fichotheque.web.settings import SiteConfig
 
 CONTEXT = "https://w3id.org/openbadges/v2"
 ALIGNED_FRAMEWORKS = ("pix", "clea")

@@ -17,9 +17,10 @@ import segno
 
 from fichotheque.badges import BADGES_DIR, LEDGER_PATH, BadgeError, bake, images, ledger, sign
 from fichotheque.badges import openbadges as ob
-from fichotheque.fiches import Corpus, load_corpus
+from fichotheque.content.loading import load_corpus
+from fichotheque.content.model import Corpus
 from fichotheque.files import write_atomic
-from fichotheque.structure import SiteConfig
+from fichotheque.web.settings import SiteConfig
 
 log = logging.getLogger("mkdocs.plugins.fichotheque.badges")
 

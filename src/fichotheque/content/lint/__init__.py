@@ -1,0 +1,98 @@
+"""Content rules of `fichotheque check` beyond the fiche contract (`content/contract.py`).
+
+The contract checks the front matter, licences, sections and uniqueness; the rules read the
+Markdown itself: links and images, raw HTML and unsafe URLs (contributor Markdown is untrusted),
+Jinja syntax (fiches never render macros), length for two printed pages, and text left over
+from the template. Each rule lives in `rules/` and yields `Problem`s with a French hint.
+
+Rule ids (the `rule` field of `--format json`): `link-broken`, `link-anchor`, `image-missing`,
+`image-alt`, `image-size`, `image-external`, `html`, `html-unsafe`, `unsafe-url`, `jinja`,
+`length`, `template`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from pathlib import Path
+
+from fichotheque.content.lint.cache import LintCache
+from fichotheque.content.lint.linter import TEMPLATE, Limits, Linter
+from fichotheque.content.lint.rules import RULES
+from fichotheque.content.lint.text import (
+    count_words,
+    fiche_files,
+    heading_ids,
+    mask_code,
+    url_scheme,
+)
+from fichotheque.content.loading import load_corpus
+from fichotheque.content.model import Corpus
+from fichotheque.content.problems import WARNING, Problem, sort_key
+
+__all__ = ["RULES", "SKIP_ENV", "TEMPLATE", "Limits", "Linter", "check", "count_words",
+           "fiche_files", "for_build", "heading_ids", "lint_project", "mask_code", "url_scheme"]
+
+log = logging.getLogger("mkdocs.plugins.fichotheque.lint")
+
+# Test-only switch: build a site even when the content rules fail, to prove that the sanitizer
+# alone keeps hostile content out of the HTML. Never set it to publish a site.
+SKIP_ENV = "FICHOTHEQUE_TESTS_SKIP_LINT"
+
+
+def lint_project(root: Path | str, limits: Limits | None = None,
+                 cache: bool = False, refresh: bool = False) -> list[Problem]:
+    """Problems of every fiche file of the project under the content rules.
+
+    With `cache`, a fiche whose bytes, linter code and outside facts (link targets, their
+    anchors, image sizes…) are unchanged since the last run is not linted again: its problems
+    come from `.cache/lint/` (see `cache.py`). The result is the same either way.
+    With `refresh` too, every fiche is linted and the cache only written (`fichotheque check`,
+    so that the build that follows it, as in `make test` then `make site`, finds it warm).
+    """
+    root = Path(root).resolve()
+    limits = limits or Limits()
+    linter = Linter(root, limits, RULES)
+    if not cache:
+        problems: list[Problem] = []
+        for path in fiche_files(root):
+            problems.extend(linter.lint(path))
+        return problems
+
+    store = LintCache.open(root, limits, root / TEMPLATE)
+    problems = []
+    kept = set()
+    for path in fiche_files(root):
+        rel = path.relative_to(root).as_posix()
+        try:
+            data = path.read_bytes()
+        except OSError:
+            problems.extend(linter.lint(path))  # unreadable: reported by the contract checks
+            continue
+        digest = LintCache.digest(data)
+        kept.add(rel)
+        cached = None if refresh else store.get(rel, digest, linter.still_holds)
+        if cached is None:
+            cached = linter.lint(path, data)
+            store.put(rel, digest, linter.deps, cached)
+        problems.extend(cached)
+    store.save(kept)
+    return problems
+
+
+def check(root: Path | str, today: dt.date | None = None) -> tuple[Corpus, list[Problem]]:
+    """Everything `fichotheque check` reports: the contract and the content rules."""
+    corpus = load_corpus(root, today)
+    problems = [*corpus.problems, *lint_project(root, cache=True, refresh=True)]
+    return corpus, sorted(problems, key=sort_key)
+
+
+def for_build(root: Path | str) -> list[Problem]:
+    """Content problems for the MkDocs build; errors stop it unless the test-only switch is on."""
+    problems = lint_project(root, cache=True)
+    if os.environ.get(SKIP_ENV) != "1":
+        return problems
+    log.warning("%s=1 : règles de contenu non bloquantes (réservé aux tests, ne publiez pas "
+                "ce site)", SKIP_ENV)
+    return [Problem(p.path, p.line, p.message, WARNING, p.hint, p.rule) for p in problems]

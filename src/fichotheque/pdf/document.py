@@ -1,0 +1,204 @@
+"""The printed documents as HTML: a fiche (learner or facilitator version) and a booklet cover.
+
+Each fiche is rendered from a small print template (its Markdown body, a header and a footer)
+and the print stylesheet, not from the full Material page: five times faster, and it looks like
+a handout. Stable URLs (DESIGN.md): `fiches/<module>/<slug>/<slug>.pdf`, `…/<slug>-animateur.pdf`,
+`…/<slug>.md` (the source) and `fiches/<module>/<module>.pdf` (the booklet).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import markdown
+import nh3
+import segno
+from markupsafe import Markup
+
+from fichotheque.content.model import FICHES_DIR, Fiche, Module
+from fichotheque.web import pages
+from fichotheque.web.settings import SiteConfig
+
+FICHE, FACILITATOR, BOOKLET = "fiche", "animateur", "livret"
+KIND_LABELS = {FICHE: "fiche", FACILITATOR: "version animateur", BOOKLET: "livret"}
+
+MD_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc",
+                 "pymdownx.details", "pymdownx.superfences")
+MD_CONFIG = {"tables": {"use_align_attribute": True}}
+FACILITATOR_TITLE = re.compile(r"^\s*Pour l['\u2019]animat", re.IGNORECASE)
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+TAGS = nh3.ALLOWED_TAGS - {"map", "area"}
+ATTRIBUTES = {**{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+              "*": {"class", "id", "title", "lang"}, "ol": {"start"}, "details": {"open"}}
+
+
+
+def fiche_pdf_path(fiche: Fiche, facilitator: bool = False) -> str:
+    suffix = "-animateur" if facilitator else ""
+    return f"{fiche.url}{fiche.slug}{suffix}.pdf"
+
+
+def source_path(fiche: Fiche) -> str:
+    return f"{fiche.url}{fiche.slug}.md"
+
+
+def booklet_path(module: Module) -> str:
+    return f"{module.url}{module.slug}.pdf"
+
+
+def _is_facilitator_block(element) -> bool:
+    """`!!! note "Pour l'animateur"` (a div) or its collapsible `???` form (details)."""
+    if element.tag == "div" and "admonition" in (element.get("class") or "").split():
+        title = element.find("p")
+        return title is not None and "admonition-title" in (title.get("class") or "") \
+            and bool(FACILITATOR_TITLE.match("".join(title.itertext())))
+    if element.tag == "details":
+        summary = element.find("summary")
+        return summary is not None and bool(FACILITATOR_TITLE.match("".join(summary.itertext())))
+    return False
+
+
+class _StripFacilitator(markdown.treeprocessors.Treeprocessor):
+    def run(self, root):
+        for parent in list(root.iter()):
+            for child in list(parent):
+                if _is_facilitator_block(child):
+                    parent.remove(child)
+
+
+class _LearnerExtension(markdown.Extension):
+    """Drops the facilitator notes: the learner handout is the fiche without them."""
+
+    def extendMarkdown(self, md):  # python-markdown's API
+        md.treeprocessors.register(_StripFacilitator(md), "fichotheque_learner", 1)
+
+
+class _Links:
+    """Rewrites URLs of a fiche body for paper: links absolute, images local and confined."""
+
+    def __init__(self, fiche: Fiche, site: SiteConfig, id_prefix: str):
+        self.fiche = fiche
+        self.site = site
+        self.id_prefix = id_prefix
+        self.folder = fiche.path.parent.resolve()
+        self.root = self.folder.parent
+        self.images: set[Path] = set()
+
+    def href(self, value: str) -> str | None:
+        value = value.strip()
+        if value.startswith("#"):
+            return "#" + self.id_prefix + value[1:]
+        parts = urlsplit(value)
+        if parts.scheme:
+            return value if parts.scheme.lower() in URL_SCHEMES else None
+        if parts.netloc or not parts.path:
+            return None
+        # A page of the site, relative to the fiche (`autre-fiche.md`, `../module/x.md`).
+        target = posixpath.normpath(posixpath.join(f"{FICHES_DIR}/{self.fiche.module}",
+                                                   unquote(parts.path)))
+        if target.startswith("../") or not self.site.site_url:
+            return None
+        if target.endswith(".md"):
+            target = target[:-3]
+            target = target[: -len("index")] if target.endswith("index") else target + "/"
+        url = self.site.absolute_url(target)
+        return url + (f"#{parts.fragment}" if parts.fragment else "")
+
+    def src(self, value: str) -> str | None:
+        parts = urlsplit(value.strip())
+        if parts.scheme or parts.netloc or not parts.path:
+            return None  # no request leaves the machine while printing
+        path = (self.folder / unquote(parts.path)).resolve()
+        if not path.is_file() or not path.is_relative_to(self.root):
+            return None
+        self.images.add(path)
+        return value.strip()
+
+    def __call__(self, tag: str, attribute: str, value: str) -> str | None:
+        if attribute == "id":
+            return self.id_prefix + value
+        if attribute == "href":
+            return self.href(value)
+        if attribute == "src":
+            return self.src(value) if tag == "img" else None
+        return value
+
+
+def body_html(fiche: Fiche, site: SiteConfig, facilitator: bool) -> tuple[str, set[Path]]:
+    """The fiche body as safe HTML for print, and the local images it shows."""
+    extensions = [*MD_EXTENSIONS] + ([] if facilitator else [_LearnerExtension()])
+    html = markdown.Markdown(extensions=extensions, extension_configs=MD_CONFIG).convert(
+        fiche.body)
+    links = _Links(fiche, site, id_prefix=f"{fiche.slug}-")
+    clean = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, attribute_filter=links,
+                      url_schemes=URL_SCHEMES, link_rel=None)
+    return clean, links.images
+
+
+@cache
+def _qr_cached(url: str) -> str:
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=0, dark="#000000")
+
+
+def qr_code(url: str) -> str:
+    """SVG data URI of a QR code (empty without a URL: nothing to point at)."""
+    return _qr_cached(url) if url else ""
+
+
+def _online_url(site: SiteConfig, path: str) -> str:
+    return site.absolute_url(path) if site.site_url else ""
+
+
+def _fiche_context(fiche: Fiche, site: SiteConfig, facilitator: bool) -> tuple[dict, set[Path]]:
+    body, images = body_html(fiche, site, facilitator)
+    url = _online_url(site, fiche.url)
+    return {
+        "fiche": fiche,
+        "body": Markup(body),
+        "url": url,
+        "qr": qr_code(url),
+        "facilitator": facilitator,
+        "licence": fiche.licence_info,
+        "attribution": pages.attribution(fiche, site),
+    }, images
+
+
+def fiche_document(fiche: Fiche, module: Module, site: SiteConfig,
+                   facilitator: bool) -> tuple[str, set[Path]]:
+    """HTML of one fiche's PDF, and the local images it uses."""
+    context, images = _fiche_context(fiche, site, facilitator)
+    html = pages.render("print_fiche.html", f=context, module=module, site=site,
+                        title=fiche.title + (" — version animateur" if facilitator else ""))
+    return html, images
+
+
+PAGE_MARKER = "\ue000{}\ue001"  # where the booklet's contents show each fiche's pages
+BOOKLET_LINK = "https://livret.invalid/#"  # contents links, pointed at the fiches by booklet.py
+
+
+def booklet_document(module: Module, site: SiteConfig) -> tuple[str, set[Path]]:
+    """HTML of a module booklet's cover and contents (its fiches' PDFs follow, see booklet.py).
+
+    The pages of each fiche are only known once the fiches are rendered: the contents carry
+    `PAGE_MARKER`s, filled in by `render_booklet`.
+    """
+    url = _online_url(site, module.url)
+    updated = max((f.updated for f in module.fiches), default=None)
+    authors = sorted({a for f in module.fiches for a in f.authors})
+    licences = sorted({f.licence_info.short_name if f.licence_info else f.licence
+                       for f in module.fiches})
+    html = pages.render("print_booklet.html", module=module, site=site, url=url,
+                        qr=qr_code(url), updated=updated, authors=authors, licences=licences,
+                        link_prefix=BOOKLET_LINK, page_marker=PAGE_MARKER.format,
+                        title=f"{module.title} — livret du module")
+    return html, set()
+
+
+def pages_label(first: int, count: int) -> str:
+    return f"page {first}" if count == 1 else f"pages {first}\u2013{first + count - 1}"
+
+

@@ -1,0 +1,300 @@
+"""Rendering the planned PDFs with WeasyPrint in a process pool, and copying them into the site.
+
+PDFs are made in `fichotheque build` (and `fichotheque pdf`), never by `mkdocs serve`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from fichotheque.content.loading import load_corpus
+from fichotheque.content.model import Corpus
+from fichotheque.files import write_atomic
+from fichotheque.pdf import booklet
+from fichotheque.pdf.cache import PdfCache
+from fichotheque.pdf.document import BOOKLET, BOOKLET_LINK, PAGE_MARKER, pages_label, source_path
+from fichotheque.pdf.jobs import (
+    CACHE_DIR,
+    MAX_PAGES,
+    PdfError,
+    PdfJob,
+    PdfUnavailable,
+    Rendered,
+    Report,
+    plan,
+    theme_stylesheet,
+)
+from fichotheque.web.settings import SiteConfig
+
+log = logging.getLogger("mkdocs.plugins.fichotheque.pdf")
+
+ENV_SWITCH = "FICHOTHEQUE_PDF"  # "1": render PDFs in the MkDocs build (set by `fichotheque build`)
+ENV_WORKERS = "FICHOTHEQUE_PDF_WORKERS"
+PANGO_HINT = ("WeasyPrint ne trouve pas Pango, nécessaire pour les PDF ; installez-le avec : "
+              "sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core")
+
+
+
+# -- rendering (in worker processes) ---------------------------------------------------------
+
+_worker: dict = {}
+
+
+def _weasyprint():
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:
+        raise PdfUnavailable(PANGO_HINT) from exc
+    return weasyprint
+
+
+def check_available() -> None:
+    """Raise `PdfUnavailable` with the install line when WeasyPrint cannot run."""
+    _weasyprint()
+
+
+def _init_worker() -> None:
+    """One font configuration and one parsed stylesheet per process, reused for every PDF."""
+    weasyprint = _weasyprint()
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    _worker["fonts"] = fonts
+    _worker["css"] = weasyprint.CSS(filename=str(theme_stylesheet()), font_config=fonts)
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+def _fetcher(allowed_root: str):
+    """Lets WeasyPrint read data: URIs and files under `allowed_root`, nothing else."""
+    from weasyprint import urls
+
+    root = Path(allowed_root)
+
+    def check(url: str) -> None:
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return
+        if scheme == "file":
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            if path.is_relative_to(root):
+                return
+        raise ValueError(f"ressource refusée à l'impression : {url}")
+
+    if hasattr(urls, "URLFetcher"):  # WeasyPrint ≥ 68
+        class Confined(urls.URLFetcher):
+            def fetch(self, url, headers=None):
+                check(url)
+                return super().fetch(url, headers)
+
+        return Confined(allowed_protocols=("file", "data"))
+
+    def fetch(url, *args, **kwargs):  # older WeasyPrint: a plain function
+        check(url)
+        return urls.default_url_fetcher(url, *args, **kwargs)
+
+    return fetch
+
+
+def _layout(html: str, job: PdfJob):
+    if not _worker:
+        _init_worker()
+    weasyprint = _weasyprint()
+    return weasyprint.HTML(string=html, base_url=job.base_url,
+                           url_fetcher=_fetcher(job.allowed_root)).render(
+        stylesheets=[_worker["css"]], font_config=_worker["fonts"])
+
+
+def _write(document, job: PdfJob) -> bytes:
+    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=job.key.encode()[:32],
+                              uncompressed_pdf=False)
+
+
+def render_job(job: PdfJob, target: str, parts: tuple[str, ...] = ()) -> int:
+    """Render one PDF to `target` (atomically); return its page count.
+
+    A booklet also needs `parts`, the files of its fiches' learner PDFs (`job.parts` order).
+    """
+    if job.kind == BOOKLET:
+        return render_booklet(job, target, parts)
+    document = _layout(job.html, job)
+    write_atomic(Path(target), _write(document, job))
+    return len(document.pages)
+
+
+def render_booklet(job: PdfJob, target: str, files: tuple[str, ...]) -> int:
+    """Lay out the cover and contents, then append the fiches' PDFs (booklet.py)."""
+    parts = [booklet.Part(title, Path(path)) for (title, _), path in zip(job.parts, files,
+                                                                         strict=True)]
+    counts = booklet.page_counts(parts)
+    cover_pages = 2  # cover, contents: a first guess, corrected below
+    for _ in range(4):  # the page numbers may lengthen the contents by a page, rarely more
+        starts = booklet.first_pages(cover_pages, counts)
+        total = starts[-1] + counts[-1] - 1 if starts else cover_pages
+        html = job.html.replace(PAGE_MARKER.format("total"), str(total))
+        for index, (first, count) in enumerate(zip(starts, counts, strict=True)):
+            html = html.replace(PAGE_MARKER.format(index), pages_label(first, count))
+        document = _layout(html, job)
+        if len(document.pages) == cover_pages:
+            break
+        cover_pages = len(document.pages)
+    data, count = booklet.assemble(_write(document, job), parts, BOOKLET_LINK)
+    write_atomic(Path(target), data)
+    return count
+
+
+def default_workers() -> int:
+    value = os.environ.get(ENV_WORKERS, "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return os.cpu_count() or 1
+
+
+Progress = Callable[[int, int, PdfJob], None]
+
+
+def _failure(job: PdfJob, exc: BaseException) -> PdfError:
+    if isinstance(exc, PdfError):
+        return exc
+    return PdfError(f"{job.source} : le PDF « {job.output} » n'a pas pu être produit ({exc})")
+
+
+def _render_missing(todo: list[PdfJob], store: PdfCache, workers: int,
+                    progress: Progress | None) -> set[str]:
+    """Render the jobs into the cache, in `workers` processes; return the keys rendered.
+
+    Fiches first, then the booklets, which are assembled from the fiches' PDFs."""
+    fresh: set[str] = set()
+
+    def finished(job: PdfJob, pages: int) -> None:
+        store.add(job.key, job.output, pages)
+        fresh.add(job.key)
+        if progress:
+            progress(len(fresh), len(todo), job)
+
+    def arguments(job: PdfJob) -> tuple:
+        parts = tuple(str(store.path(key)) for _, key in job.parts)
+        return job, str(store.path(job.key)), parts
+
+    stages = [[job for job in todo if job.kind != BOOKLET],
+              [job for job in todo if job.kind == BOOKLET]]
+    if workers == 1:
+        for job in stages[0] + stages[1]:
+            try:
+                finished(job, render_job(*arguments(job)))
+            except Exception as exc:
+                raise _failure(job, exc) from exc
+        return fresh
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker)
+    try:
+        for stage in stages:
+            # Longest first, so that no worker is left alone with a long one at the end.
+            longest_first = sorted(stage, key=lambda job: (len(job.parts), len(job.html)),
+                                   reverse=True)
+            futures = {pool.submit(render_job, *arguments(job)): job for job in longest_first}
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    finished(job, future.result())
+                except Exception as exc:
+                    raise _failure(job, exc) from exc
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return fresh
+
+
+def render_all(jobs: list[PdfJob], site_dir: Path, cache_dir: Path, workers: int | None = None,
+               progress: Progress | None = None) -> Report:
+    """Render what the cache lacks (in parallel), then copy every PDF into `site_dir`."""
+    start = time.monotonic()
+    store = PdfCache(cache_dir)
+    todo = [job for job in jobs if store.pages(job.key) is None]
+    fresh: set[str] = set()
+    if todo:
+        check_available()
+        workers = max(1, min(workers or default_workers(), len(todo)))
+        try:
+            fresh = _render_missing(todo, store, workers, progress)
+        finally:
+            store.save()  # what was rendered before a failure stays reusable
+    results = []
+    for job in jobs:
+        target = Path(site_dir) / job.output
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        shutil.copyfile(store.path(job.key), tmp)
+        os.replace(tmp, target)
+        results.append(Rendered(job, store.pages(job.key) or 0, job.key in fresh))
+    store.prune({job.key for job in jobs}, {job.output for job in jobs})
+    store.save()
+    return Report(tuple(results), time.monotonic() - start)
+
+
+def copy_sources(corpus: Corpus, site_dir: Path) -> None:
+    """The Markdown source of each fiche, downloadable beside its page (stable URL)."""
+    for fiche in corpus.fiches:
+        write_atomic(Path(site_dir) / source_path(fiche), fiche.path.read_bytes())
+
+
+def report_warnings(report: Report) -> None:
+    for r in report.too_long:
+        log.warning(f"{r.job.source} : la fiche imprimée fait {r.pages} pages A4 "
+                    f"({MAX_PAGES} au maximum) — raccourcissez-la ou partagez-la en deux fiches")
+
+
+def build(corpus: Corpus, site: SiteConfig, site_dir: Path, workers: int | None = None,
+          progress: Progress | None = None) -> Report:
+    """Sources and PDFs of the whole corpus into a built site, with the cache of the project."""
+    copy_sources(corpus, site_dir)
+    cache_dir = site.project_dir / CACHE_DIR
+    report = render_all(plan(corpus, site, memo_dir=cache_dir), site_dir, cache_dir,
+                        workers, progress)
+    report_warnings(report)
+    return report
+
+
+def summary(report: Report) -> str:
+    count = len(report.results)
+    fresh = len(report.rendered)
+    return (f"{count} PDF prêts ({fresh} rendus, {count - fresh} repris du cache) "
+            f"en {report.seconds:.1f} s")
+
+
+# -- MkDocs and the command line -------------------------------------------------------------
+
+def enabled() -> bool:
+    """PDFs are off under `mkdocs serve` (fast previews), on in `fichotheque build`."""
+    return os.environ.get(ENV_SWITCH, "0").strip().lower() in ("1", "true", "oui", "yes")
+
+
+def on_post_build(config) -> None:
+    """After MkDocs wrote the site: Markdown sources always, PDFs when switched on."""
+    from mkdocs.exceptions import PluginError
+
+    from fichotheque.web.fiche_site import site_config
+
+    site = site_config(config)
+    corpus = load_corpus(site.project_dir)
+    site_dir = Path(config.site_dir)
+    if not enabled():
+        copy_sources(corpus, site_dir)
+        return
+
+    def progress(done, total, job):
+        if done == total or done % max(1, total // 5) == 0:
+            log.info(f"PDF : {done}/{total} rendus")
+
+    try:
+        report = build(corpus, site, site_dir, progress=progress)
+    except PdfError as exc:
+        raise PluginError(str(exc)) from None
+    log.info(summary(report))
+
+

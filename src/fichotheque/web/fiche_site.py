@@ -1,0 +1,218 @@
+"""MkDocs integration: turns the validated corpus into pages of the site.
+
+`hooks/fiches.py` forwards MkDocs events here. This module sequences events only; validation
+lives in `content/` and rendering in `pages.py`.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from fichotheque.content import lint
+from fichotheque.content.loading import load_corpus
+from fichotheque.content.model import FICHES_DIR, Corpus, Fiche
+from fichotheque.content.problems import Problem
+from fichotheque.web import pages, settings
+from fichotheque.web.catalogue import catalogue_markdown, table_html
+from fichotheque.web.sanitize import sanitize_html
+
+log = logging.getLogger("mkdocs.plugins.fichotheque.build")
+
+NAV_PLACEHOLDER = "fiches/index.md"
+CATALOGUE_URI = "catalogue/index.md"
+ASSETS = ("assets/fichotheque.css", "assets/fichotheque-print.css")
+WATCHED = ("fiches", "badges", "macros", "src")
+
+
+def project_dir(config) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+def site_config(config) -> settings.SiteConfig:
+    """The core's view of the MkDocs config."""
+    return settings.from_mapping(
+        {
+            "site_name": config.site_name,
+            "site_url": config.site_url or "",
+            "repo_url": config.repo_url or "",
+            "edit_uri": config.edit_uri or "",
+            "extra": dict(config.extra),
+        },
+        project_dir(config),
+    )
+
+
+def replace_file(files: Files, new: File) -> None:
+    """Add a file to the build, replacing one at the same source path (e.g. in docs/)."""
+    old = files.get_file_from_path(new.src_uri)
+    if old is not None:
+        files.remove(old)
+    files.append(new)
+
+
+def format_problems(problems: list[Problem]) -> str:
+    lines = [p.format() for p in problems]
+    count = len(problems)
+    head = (f"{count} erreur{'s' if count > 1 else ''} dans les fiches ; "
+            "le site n'est pas construit :")
+    tail = "Corrigez-les puis relancez (« fichotheque check » les liste)."
+    return "\n".join([head, *lines, tail])
+
+
+class FicheSite:
+    """State of one MkDocs build: the corpus and how its fiches map to pages."""
+
+    def __init__(self, corpus: Corpus, site: settings.SiteConfig):
+        self.corpus = corpus
+        self.site = site
+        self._by_src = {f.src_uri: f for f in corpus.fiches}
+        self._late = LateParts()
+
+    @classmethod
+    def from_config(cls, config) -> FicheSite:
+        """Load and validate `fiches/`; stop the build with every error if there are any."""
+        site = site_config(config)
+        corpus = load_corpus(site.project_dir)
+        problems = [*corpus.problems, *lint.for_build(site.project_dir)]
+        errors = [p for p in problems if p.is_error]
+        if errors:
+            raise PluginError(format_problems(errors))
+        for warning in problems:
+            log.warning(warning.format())
+        return cls(corpus, site)
+
+    # -- on_config -------------------------------------------------------------------------
+    def configure(self, config):
+        """Add our theme overrides and stylesheet, and the modules to the navigation."""
+        theme_dir = str(pages.theme_dir())
+        if theme_dir not in config.theme.dirs:
+            # After a custom_dir (the fork's own overrides), before Material's templates.
+            position = 1 if config.theme.custom_dir else 0
+            config.theme.dirs.insert(position, theme_dir)
+        for asset in ASSETS:
+            if asset not in config.extra_css:
+                config.extra_css.append(asset)
+        config.nav = self._nav(config.nav)
+        for folder in WATCHED:
+            path = self.site.project_dir / folder
+            if path.exists() and str(path) not in config.watch:
+                config.watch.append(str(path))
+        return config
+
+    def _nav(self, nav):
+        """Replace the `fiches/index.md` entry with a section listing every module."""
+        if not nav:
+            return nav
+        section = [NAV_PLACEHOLDER] + [{m.title: m.url + "index.md"} for m in self.corpus.modules]
+        result = []
+        for item in nav:
+            if isinstance(item, dict) and list(item.values()) == [NAV_PLACEHOLDER]:
+                result.append({next(iter(item)): section})
+            elif item == NAV_PLACEHOLDER:
+                result.append({"Fiches": section})
+            else:
+                result.append(item)
+        return result
+
+    # -- on_files --------------------------------------------------------------------------
+    def add_files(self, files: Files, config) -> Files:
+        """Add fiches (out of the navigation), their images, module pages and the catalogue."""
+        for fiche in self.corpus.fiches:
+            f = File.generated(config, fiche.src_uri, abs_src_path=str(fiche.path),
+                               inclusion=InclusionLevel.NOT_IN_NAV)
+            # Edit button: fiches sit beside docs/ at the repository root.
+            f.edit_uri = f"../{fiche.rel_path}" if config.edit_uri else None
+            replace_file(files, f)
+        for module in self.corpus.modules:
+            replace_file(files, File.generated(config, module.url + "index.md",
+                                                content=pages.module_page(module, self.site)))
+            for asset in sorted(module.path.rglob("*")):
+                if asset.is_file() and asset.suffix.lower() not in (".md", ".yml", ".yaml"):
+                    uri = f"{FICHES_DIR}/{asset.relative_to(module.path.parent).as_posix()}"
+                    replace_file(files, File.generated(config, uri, abs_src_path=str(asset)))
+        if files.get_file_from_path(NAV_PLACEHOLDER) is None:
+            files.append(File.generated(config, NAV_PLACEHOLDER,
+                                        content=pages.modules_overview(self.corpus, self.site)))
+        if files.get_file_from_path(CATALOGUE_URI) is None:
+            urls = config.use_directory_urls
+            catalogue = File.generated(config, CATALOGUE_URI, content=catalogue_markdown(
+                self.corpus, self.site, urls, late=True))
+            # Rendered only if this page is built (the catalogue hook replaces it).
+            self._late.keep(catalogue, lambda: (
+                table_html(self.corpus, self.site, urls),))
+            files.append(catalogue)
+        return files
+
+    # -- pages -----------------------------------------------------------------------------
+    def fiche_for(self, page) -> Fiche | None:
+        return self._by_src.get(page.file.src_uri)
+
+    def page_markdown(self, markdown: str, page) -> str:
+        """Front matter is untrusted: the theme prints `page.meta` values unescaped
+        (`<title>`, `<meta name="description">`, header), so they are escaped here."""
+        fiche = self.fiche_for(page)
+        if fiche is not None:
+            page.meta["title"] = html.escape(fiche.title)
+            page.meta["description"] = html.escape(fiche.description)
+            page.meta["tags"] = [html.escape(tag) for tag in fiche.tags]
+            page.meta["authors"] = [html.escape(author) for author in fiche.authors]
+        return markdown
+
+    def page_content(self, content: str, page, config=None) -> str:
+        """Put the metadata header above a fiche's content and the contribution links below.
+
+        What search must not index (metadata, downloads, reuse and contribution blocks) is
+        left out of the page here and put back by `page_context`, once search has read it.
+        """
+        fiche = self.fiche_for(page)
+        if fiche is None:
+            return content
+        module = self.corpus.module(fiche.module)
+        directory_urls = config.use_directory_urls if config is not None else True
+        content = sanitize_html(content)  # untrusted: before the trusted header and footer
+        # Sanitized content keeps no HTML comment: the only slots in the page are ours.
+        header, above = pages.split_late(
+            pages.fiche_header(fiche, self.site, module, directory_urls, late=True))
+        footer, below = pages.split_late(pages.fiche_contribuer(fiche, self.site, late=True),
+                                         first=len(above))
+        self._late.keep(page.file, above + below)
+        return header + content + footer
+
+    def page_context(self, page) -> None:
+        """Put back what `page_content` kept away from search (must run after search)."""
+        self._late.restore(page)
+
+
+Parts = tuple[str, ...] | Callable[[], tuple[str, ...]]
+
+
+class LateParts:
+    """Parts of generated pages kept away from search (`pages.split_late`), by page file.
+
+    Parts belong to the `File` they were cut from: when another hook replaces that file (the
+    catalogue hook replaces the basic catalogue page), its parts are left unused.
+    """
+
+    def __init__(self):
+        self._parts: dict[str, tuple[File, Parts]] = {}
+
+    def keep(self, file: File, parts: Parts) -> None:
+        """Parts (or a function rendering them when needed) for the slots of a file."""
+        self._parts[file.src_uri] = (file, parts)
+
+    def restore(self, page) -> None:
+        """Fill the slots in `page.content` with the parts kept for its file."""
+        owner, parts = self._parts.pop(page.file.src_uri, (None, ()))
+        if owner is not page.file or not parts:
+            return
+        try:
+            page.content = pages.fill_late(page.content, parts)
+        except ValueError as exc:
+            raise PluginError(f"{page.file.src_uri} : {exc} (une extension a-t-elle retiré "
+                              "les commentaires HTML avant la fin de la construction ?)") from None
