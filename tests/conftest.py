@@ -55,8 +55,27 @@ Créer une phrase de passe pour un compte fictif.
 
 - Demander conseil en médiathèque.
 
-!!! note "Pour l'animateur"
-    Prévoir 45 minutes.
+## Pour l'animateur
+
+### Accueil — 10 min
+
+Prévoir 45 minutes.
+
+### Pratique — 35 min
+
+Chacun crée sa phrase de passe.
+
+### Corrigé
+
+Exemple attendu : girafe-tambour-orange.
+
+### Difficultés fréquentes
+
+- La peur d'oublier.
+
+### Adapter
+
+- Lire à voix haute.
 """
 
 MODULE_YML = """title: {title}
@@ -71,6 +90,10 @@ badge: {slug}
 def fiche_text(body: str = VALID_BODY, drop: tuple[str, ...] = (), **meta) -> str:
     """A fiche's Markdown: VALID_META with `meta` overrides (None removes a key)."""
     values = {**VALID_META, **meta}
+    duration = str(values.get("duration"))
+    if "### Pratique — 35 min" in body and duration.isdigit() and int(duration) > 15:
+        # the session plan of VALID_BODY follows the duration asked for (10 min + the rest)
+        body = body.replace("### Pratique — 35 min", f"### Pratique — {int(duration) - 10} min")
     lines = ["---"]
     for key, value in values.items():
         if value is None or key in drop:

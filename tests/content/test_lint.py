@@ -219,10 +219,10 @@ def test_length_warnings_exclude_the_facilitator_block(tmp_path):
     assert not found(problems, "length")
 
 
-def test_template_leftovers_are_a_warning(tmp_path):
+def test_template_leftovers_are_an_error(tmp_path):
     template = (ROOT / "fiches/MODELE.md").read_text(encoding="utf-8")
     problems, _ = lint_fiche(tmp_path, template, {"fiches/MODELE.md": template})
-    [leftover] = found(problems, "template", WARNING)
+    [leftover] = found(problems, "template", ERROR)
     assert leftover.message.startswith("fiche à compléter")
 
 

@@ -61,7 +61,8 @@ def line_of(path: Path, needle: str) -> int:
 def test_check_reports_every_attack_of_the_hostile_corpus(tmp_path):
     copy = shutil.copytree(HOSTILE, tmp_path / "hostile")  # check writes .cache/lint/ there
     corpus, problems = lint.check(copy)
-    assert corpus.errors == []  # the schema is fine: only the content rules catch them
+    # the schema is fine (these fixtures have no session plan): only the content rules catch them
+    assert [p for p in corpus.errors if p.rule != "facilitator"] == []
     assert {f.slug for f in corpus.fiches} == {Path(name).stem for name in ATTACKS}
     errors = {(p.path, p.line) for p in problems if p.is_error}
     missed = []

@@ -18,6 +18,7 @@ from fichotheque.content.model import (
     MAX_DESCRIPTION,
     MAX_TITLE,
     MODULE_KEYS,
+    MODULE_OPTIONAL_KEYS,
     NUMBERED_RE,
     OPTIONAL_KEYS,
     OPTIONAL_SECTIONS,
@@ -282,6 +283,18 @@ def check_meta(doc, module_slug: str, out: Collector, today: dt.date) -> dict | 
         else:
             clean["tags"] = tuple(dict.fromkeys(values))
 
+    clean["prerequisites"] = ()
+    prerequisites = meta.get("prerequisites")
+    if prerequisites not in (None, []):
+        values = _str_list(prerequisites)
+        if values is None or not all(SLUG_RE.match(v) for v in values):
+            out.error(line("prerequisites"), "les prérequis doivent être une liste de fiches",
+                      "écrivez le nom de fichier sans « .md », par exemple "
+                      "« prerequisites: [gestes-tactiles] »", "prerequisites")
+        else:
+            clean["prerequisites"] = tuple(dict.fromkeys(values))
+            clean["prerequisites_line"] = line("prerequisites")
+
     clean["source"] = None
     source = meta.get("source")
     if source is not None:
@@ -342,11 +355,18 @@ def check_source(source, fiche_licence, line: int, out: Collector) -> Source | N
 
 def check_module_meta(data: dict, lines: dict[str, int], out: Collector) -> dict | None:
     """Validate the values of a `_module.yml`; returns them when the file has no error."""
+    known = MODULE_KEYS + MODULE_OPTIONAL_KEYS
     for key in data:
-        if key not in MODULE_KEYS:
+        if key not in known:
             out.error(lines.get(key), f"clé « {key} » inconnue",
-                      _suggest(key, MODULE_KEYS) or f"clés possibles : {_choices(MODULE_KEYS)}",
+                      _suggest(key, known) or f"clés possibles : {_choices(known)}",
                       "module")
+    sequence = data.get("fiches")
+    if sequence is not None and not (isinstance(sequence, list)
+                                     and all(isinstance(s, str) and SLUG_RE.match(s)
+                                             for s in sequence)):
+        out.error(lines.get("fiches"), "« fiches » doit être la liste des fiches, dans l'ordre",
+                  "une ligne « - nom-de-la-fiche » par fiche, sans « .md »", "module")
     for key in MODULE_KEYS:
         if data.get(key) in (None, ""):
             out.error(lines.get(key, 1), f"clé obligatoire « {key} » absente ou vide", None,
@@ -365,6 +385,9 @@ def check_module_meta(data: dict, lines: dict[str, int], out: Collector) -> dict
                   "minuscules et tirets, en général le nom du module", "module")
     if out.count:
         return None
-    return {key: data[key] for key in MODULE_KEYS}
+    values = {key: data[key] for key in MODULE_KEYS}
+    values["sequence"] = tuple(dict.fromkeys(data.get("fiches") or ()))
+    values["sequence_line"] = lines.get("fiches")
+    return values
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from fichotheque.content import handout, order
 from fichotheque.content.contract import Collector, check_meta, check_module_meta, check_sections
 from fichotheque.content.frontmatter import FrontMatterError, parse_yaml, split
 from fichotheque.content.model import (
@@ -22,6 +23,7 @@ from fichotheque.content.model import (
     Fiche,
     Module,
 )
+from fichotheque.content.order import ordered
 from fichotheque.content.problems import ERROR, Problem
 
 
@@ -47,6 +49,8 @@ def load_fiche(path: Path, root: Path, module_slug: str, problems: list[Problem]
         return None
     clean = check_meta(doc, module_slug, out, today or dt.date.today())
     sections = check_sections(doc.body, doc.body_line, out)
+    handout.check(doc.body, doc.body_line, sections,
+                  clean.get("duration") if clean else None, out)
     if clean is None or out.count:
         return None
     return Fiche(
@@ -55,7 +59,8 @@ def load_fiche(path: Path, root: Path, module_slug: str, problems: list[Problem]
         duration=clean["duration"], audience=clean["audience"], licence=clean["licence"],
         authors=clean["authors"], updated=clean["updated"], competences=clean["competences"],
         tags=clean["tags"], source=clean["source"], body=doc.body, body_line=doc.body_line,
-        sections=tuple(sections),
+        sections=tuple(sections), prerequisites=clean["prerequisites"],
+        prerequisites_line=clean.get("prerequisites_line"),
     )
 
 
@@ -121,6 +126,7 @@ def _load_corpus(root: Path, today: dt.date) -> Corpus:
     problems: list[Problem] = []
     base = root / FICHES_DIR
     modules: list[Module] = []
+    module_lines: dict[str, int | None] = {}
     if not base.is_dir():
         problems.append(Problem(FICHES_DIR, None, "le dossier des fiches est introuvable",
                                 ERROR, f"créez {base}", "corpus"))
@@ -139,9 +145,13 @@ def _load_corpus(root: Path, today: dt.date) -> Corpus:
         fiches = [f for path in markdown
                   if (f := load_fiche(path, root, folder.name, problems, today)) is not None]
         if meta is not None:
+            sequence_line = meta.pop("sequence_line", None)
+            fiches = ordered(fiches, meta["sequence"])
             modules.append(Module(slug=folder.name, path=folder, fiches=tuple(fiches), **meta))
+            module_lines[folder.name] = sequence_line
     modules.sort(key=lambda m: (m.order, m.slug))
     _check_unique(modules, root, problems)
+    order.check(modules, module_lines, problems)
     return Corpus(root, tuple(modules), tuple(problems))
 
 

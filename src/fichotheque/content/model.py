@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fichotheque.content import licences, referentiels
+from fichotheque.content import facilitator, licences, referentiels
 from fichotheque.content.problems import Problem
 
 FICHES_DIR = "fiches"
@@ -25,11 +25,14 @@ AUDIENCES = {
 
 REQUIRED_KEYS = ("title", "description", "module", "level", "duration", "audience", "licence",
                  "authors", "updated")
-OPTIONAL_KEYS = ("competences", "tags", "source")
+OPTIONAL_KEYS = ("competences", "tags", "source", "prerequisites")
 SOURCE_KEYS = ("title", "author", "url", "licence")
 REQUIRED_SECTIONS = ("Objectif", "Matériel", "Déroulé", "À retenir", "Pour aller plus loin")
-OPTIONAL_SECTIONS = ("Vocabulaire", "Exercice")
+OPTIONAL_SECTIONS = ("Vocabulaire", "Exercice", "Pour l'animateur")
 MODULE_KEYS = ("title", "description", "order", "colour", "icon", "badge")
+MODULE_OPTIONAL_KEYS = ("fiches",)  # the pedagogical order: slugs, first fiche first
+KIT_PAGE_GLOB = "*.md"
+DOWNLOADABLE_SUFFIXES = frozenset({".txt", ".csv", ".pdf", ".odt", ".ods", ".docx", ".xlsx"})
 
 MAX_DESCRIPTION = 200
 MAX_TITLE = 120
@@ -82,6 +85,36 @@ class Fiche:
     body: str = ""
     body_line: int = 1
     sections: tuple[Section, ...] = ()
+    prerequisites: tuple[str, ...] = ()  # slugs of the fiches to do before this one
+    prerequisites_line: int | None = None
+
+    @property
+    def plan(self) -> facilitator.SessionPlan | None:
+        """The timed session plan of the facilitator section (v2 fiches)."""
+        return facilitator.parse_plan(self.body, self.body_line)
+
+    @property
+    def kit_dir(self) -> Path:
+        """`fiches/<module>/<slug>/`: the printable materials of the exercise, if any."""
+        return self.path.parent / self.slug
+
+    @property
+    def kit_pages(self) -> tuple[Path, ...]:
+        """Markdown pages of the exercise kit, printed into `<slug>-exercices.pdf`."""
+        folder = self.kit_dir
+        if not folder.is_dir() or folder.is_symlink():
+            return ()
+        return tuple(sorted(p for p in folder.glob(KIT_PAGE_GLOB)
+                            if p.is_file() and not p.is_symlink()))
+
+    @property
+    def kit_files(self) -> tuple[Path, ...]:
+        """Practice files of the kit offered for download (everything but its pages)."""
+        folder = self.kit_dir
+        if not folder.is_dir() or folder.is_symlink():
+            return ()
+        return tuple(sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink()
+                            and p.suffix.lower() in DOWNLOADABLE_SUFFIXES))
 
     @property
     def src_uri(self) -> str:
@@ -112,7 +145,8 @@ class Fiche:
 
     @property
     def has_facilitator_notes(self) -> bool:
-        return bool(FACILITATOR_RE.search(self.body))
+        return (facilitator.section_start(self.body) is not None
+                or bool(FACILITATOR_RE.search(self.body)))
 
 
 @dataclass(frozen=True)
@@ -127,7 +161,14 @@ class Module:
     colour: str
     icon: str
     badge: str
-    fiches: tuple[Fiche, ...] = ()
+    fiches: tuple[Fiche, ...] = ()  # in the module's pedagogical order
+    sequence: tuple[str, ...] = ()  # `fiches:` of `_module.yml`, other modules' slugs included
+
+    @property
+    def see_also(self) -> tuple[str, ...]:
+        """Slugs of other modules' fiches that this module's order lists (shown, not owned)."""
+        own = {f.slug for f in self.fiches}
+        return tuple(s for s in self.sequence if s not in own)
 
     @property
     def url(self) -> str:
@@ -160,6 +201,19 @@ class Corpus:
 
     def module(self, slug: str) -> Module | None:
         return next((m for m in self.modules if m.slug == slug), None)
+
+    def by_slug(self, slug: str) -> Fiche | None:
+        """A fiche by its slug (slugs are unique across modules)."""
+        return next((f for f in self.fiches if f.slug == slug), None)
+
+    def next_fiche(self, fiche: Fiche) -> Fiche | None:
+        """The fiche that follows in its module's order, if any."""
+        module = self.module(fiche.module)
+        if module is None:
+            return None
+        order = [f.slug for f in module.fiches]
+        index = order.index(fiche.slug) if fiche.slug in order else -1
+        return module.fiches[index + 1] if 0 <= index < len(order) - 1 else None
 
     def fiche(self, module: str, slug: str) -> Fiche | None:
         mod = self.module(module)

@@ -19,6 +19,7 @@ import nh3
 import segno
 from markupsafe import Markup
 
+from fichotheque.content import facilitator as voices
 from fichotheque.content.model import FICHES_DIR, Fiche, Module
 from fichotheque.web import pages
 from fichotheque.web.settings import SiteConfig
@@ -131,8 +132,9 @@ class _Links:
 def body_html(fiche: Fiche, site: SiteConfig, facilitator: bool) -> tuple[str, set[Path]]:
     """The fiche body as safe HTML for print, and the local images it shows."""
     extensions = [*MD_EXTENSIONS] + ([] if facilitator else [_LearnerExtension()])
+    # The learner version never holds the facilitator section (nor the answers in it).
     html = markdown.Markdown(extensions=extensions, extension_configs=MD_CONFIG).convert(
-        fiche.body)
+        voices.print_markdown(fiche.body, facilitator=facilitator))
     links = _Links(fiche, site, id_prefix=f"{fiche.slug}-")
     clean = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, attribute_filter=links,
                       url_schemes=URL_SCHEMES, link_rel=None)

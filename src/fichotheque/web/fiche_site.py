@@ -14,7 +14,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from fichotheque.content import lint
+from fichotheque.content import facilitator, lint
 from fichotheque.content.loading import load_corpus
 from fichotheque.content.model import FICHES_DIR, Corpus, Fiche
 from fichotheque.content.problems import Problem
@@ -162,6 +162,7 @@ class FicheSite:
             page.meta["description"] = html.escape(fiche.description)
             page.meta["tags"] = [html.escape(tag) for tag in fiche.tags]
             page.meta["authors"] = [html.escape(author) for author in fiche.authors]
+            return facilitator.web_markdown(markdown)
         return markdown
 
     def page_content(self, content: str, page, config=None) -> str:

@@ -11,6 +11,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+from fichotheque.content import facilitator as voices
 from fichotheque.content.model import FACILITATOR_RE, FICHES_DIR, MODULE_FILE, scan_sections
 
 ALLOWED_HTML = ("abbr", "kbd", "br", "sup", "sub")
@@ -168,6 +169,7 @@ def fiche_files(root: Path) -> list[Path]:
 
 def count_words(body: str) -> int:
     """Words a learner reads: the facilitator block, URLs, code markers and tags excluded."""
+    body, _ = voices.split(body)  # v2: everything from `## Pour l'animateur` on
     kept = []
     skipping = False
     for line in body.splitlines():

@@ -5,7 +5,7 @@ through `ctx.report(severity, line, message, hint, rule_id)`. Order matters only
 skips lines an earlier one already reported (`script_urls`, `stray_handlers`).
 """
 
-from fichotheque.content.lint.rules import active, links, structure
+from fichotheque.content.lint.rules import active, links, structure, wording
 
 RULES = (
     active.jinja,
@@ -17,4 +17,10 @@ RULES = (
     active.emoji,
     structure.length,
     structure.template_leftovers,
+    wording.long_sentences,
+    wording.vague_links,
+    wording.tone,
+    wording.personal_data,
+    wording.jargon,
+    wording.english,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fichotheque.content.lint.linter import FicheText, Linter
 from fichotheque.content.lint.text import count_words
-from fichotheque.content.problems import WARNING
+from fichotheque.content.problems import ERROR, WARNING
 
 
 def length(fiche: FicheText, ctx: Linter) -> None:
@@ -32,8 +32,8 @@ def template_leftovers(fiche: FicheText, ctx: Linter) -> None:
         found = []  # a few stock phrases (« À la fin de l'atelier, vous savez : ») are fine
     found += [doc.line_of(key) for key, value in template_meta.items()
               if value and doc.meta.get(key) == value]
-    if found:
-        ctx.report(WARNING, min(found), f"fiche à compléter : {len(found)} ligne"
+    if found:  # an error: placeholder text must never be published
+        ctx.report(ERROR, min(found), f"fiche à compléter : {len(found)} ligne"
                    f"{'s' if len(found) > 1 else ''} du modèle encore présente"
                    f"{'s' if len(found) > 1 else ''}",
                    "remplacez le texte d'exemple du modèle par le vôtre", "template")
