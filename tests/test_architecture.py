@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from fichotheque.content import order
+
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "fichotheque"
 MAX_LINES = 400
 
@@ -63,25 +65,8 @@ def room(name: str) -> str:
 
 
 def find_cycle(edges: dict[str, set[str]]) -> list[str] | None:
-    state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        stack.append(node)
-        for target in sorted(edges.get(node, ())):
-            if state.get(target) == 1:
-                return [*stack[stack.index(target):], target]
-            if target not in state and (cycle := visit(target)):
-                return cycle
-        stack.pop()
-        state[node] = 2
-        return None
-
-    for node in sorted(edges):
-        if node not in state and (cycle := visit(node)):
-            return cycle
-    return None
+    """The package's own cycle finder (content/order.py), over sorted edges."""
+    return order.find_cycle({node: sorted(targets) for node, targets in edges.items()})
 
 
 def test_no_import_circle():
