@@ -167,12 +167,12 @@ def fiche_files(root: Path) -> list[Path]:
     return found
 
 
-def count_words(body: str) -> int:
-    """Words a learner reads: the facilitator block, URLs, code markers and tags excluded."""
+def learner_lines(body: str):
+    """(offset, line) of the learner part: the v2 facilitator section and the old
+    `!!! note "Pour l'animateur"` block (its indented lines) left out."""
     body, _ = voices.split(body)  # v2: everything from `## Pour l'animateur` on
-    kept = []
     skipping = False
-    for line in body.splitlines():
+    for offset, line in enumerate(body.splitlines()):
         if FACILITATOR_RE.match(line):
             skipping = True
             continue
@@ -180,7 +180,12 @@ def count_words(body: str) -> int:
             if not line.strip() or line.startswith(("    ", "\t")):
                 continue
             skipping = False
-        kept.append(line)
+        yield offset, line
+
+
+def count_words(body: str) -> int:
+    """Words a learner reads: the facilitator block, URLs, code markers and tags excluded."""
+    kept = [line for _, line in learner_lines(body)]
     text = "\n".join(kept)
     text = re.sub(r"\]\([^)]*\)", "]", text)
     text = re.sub(r"(?:https?://|www\.)\S+", " ", text)

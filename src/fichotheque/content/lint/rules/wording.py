@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import re
 
-from fichotheque.content import facilitator as voices
 from fichotheque.content.lint.linter import FicheText, Linter
-from fichotheque.content.lint.text import LINK
-from fichotheque.content.model import FACILITATOR_RE
+from fichotheque.content.lint.text import LINK, learner_lines
 from fichotheque.content.problems import WARNING
 
 MAX_SENTENCE_WORDS = 25
@@ -44,16 +42,8 @@ _VOCAB_TERM = re.compile(r"^\s*[-*]\s+\*\*(?P<term>[^*]+)\*\*")
 
 def _learner_lines(fiche: FicheText):
     """(file line, text) of the learner part, code masked, headings and admonitions skipped."""
-    learner, _ = voices.split(fiche.masked)
     first = fiche.doc.body_line
-    legacy = False  # inside an old `!!! note "Pour l'animateur"` block (indented lines)
-    for offset, line in enumerate(learner.splitlines()):
-        if FACILITATOR_RE.match(line):
-            legacy = True
-            continue
-        if legacy and (not line.strip() or line.startswith(("    ", "\t"))):
-            continue
-        legacy = False
+    for offset, line in learner_lines(fiche.masked):
         if line.lstrip().startswith("#") or _ADMONITION.match(line):
             continue
         yield first + offset, line
