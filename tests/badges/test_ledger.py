@@ -118,7 +118,7 @@ def test_expired_status(book):
     ("- revoked: 2f0e2a4e-9a54-4d5e-8c58-6a4f7a1c2b3d\n  reason: x\n",
      "révocation d'une attribution inconnue"),
     ("id: x\n", "doit être une liste"),
-    ("- [unclosed\n", "YAML illisible"),
+    ("- [unclosed\n", r"registre\.yml:\d+: .*YAML"),
 ])
 def test_unreadable_ledger_is_reported_with_its_place(text, message):
     with pytest.raises(BadgeError, match=message):

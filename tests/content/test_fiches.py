@@ -109,7 +109,8 @@ def test_unreadable_front_matter(tmp_path):
     bad = "---\ntitle: [oops\n---\n## Objectif\n"
     corpus = corpus_with(tmp_path, {"fiches/securite/mots-de-passe.md": bad})
     [problem] = only_error(corpus, "fiches/securite/mots-de-passe.md")
-    assert "YAML illisibles" in problem.message
+    assert "métadonnées illisibles" in problem.message
+    assert problem.line == 3 and problem.hint
 
 
 def test_missing_front_matter(tmp_path):

@@ -122,7 +122,7 @@ def test_three_readings_of_one_source():
     assert plan_first.index("Tour de table") < plan_first.index("## Objectif")
     assert "cheval-agrafe-batterie" in plan_first
     web = facilitator.web_markdown(V2_BODY)
-    assert '??? note "Pour l\'animateur' in web
+    assert "## Pour l'animateur\n\n??? note \"Ouvrir le déroulé" in web
     answers = web.index('??? success "Voir la correction"')
     assert web.index("cheval-agrafe-batterie") > answers
     assert web.index("## Objectif") < web.index("??? note")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zlib
 
 import pytest
 from badges_fixtures import ALICE, BOB, SITE_URL, badge_project
@@ -160,6 +161,30 @@ def test_verify_detects_tampering(site, built, tmp_path):
     box = verify_file(page, swapped)
     assert box.get_attribute("data-status") == "modifié"
     assert "signature" in box.inner_text()
+
+
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return (len(data).to_bytes(4, "big") + kind + data
+            + zlib.crc32(kind + data).to_bytes(4, "big"))
+
+
+def test_verify_refuses_two_assertions_in_one_image(site, built, tmp_path):
+    """Genuine first, forged second (or after IEND): which one was issued? Not valid."""
+    page = site("badges/verifier/")
+    genuine = assertion_png(built, built.valid).read_bytes()
+    forged = json.loads(bake.unbake(genuine))
+    forged["recipient"]["identity"] = "sha256$" + "0" * 64
+    chunk = png_chunk(b"iTXt", b"openbadges\x00\x00\x00\x00\x00"
+                      + json.dumps(forged).encode())
+    end = genuine.rindex(b"IEND") - 4
+    for name, data in (("avant-fin.png", genuine[:end] + chunk + genuine[end:]),
+                       ("apres-fin.png", genuine + chunk)):
+        path = tmp_path / name
+        path.write_bytes(data)
+        page.reload()
+        box = verify_file(page, path)
+        assert box.get_attribute("data-status") == "modifié", name
+        assert "plusieurs assertions" in box.inner_text()
 
 
 def test_verify_foreign_and_not_a_badge(site, built, tmp_path):

@@ -259,8 +259,8 @@ def test_download_page_links_to_the_published_zip(small_mirror, tmp_path):
     config = project / "mkdocs.yml"
     original = config.read_text(encoding="utf-8")
     url = "https://exemple.org/telechargements/fichotheque.zip"
-    config.write_text(original.replace("\nextra:\n", f"\nextra:\n  mirror_url: {url}\n", 1),
-                      encoding="utf-8")
+    config.write_text(re.sub(r"^  mirror_url: .*$", f"  mirror_url: {url}", original,
+                             count=1, flags=re.M), encoding="utf-8")
     try:
         result = run_build(project, tmp_path / "site")
     finally:

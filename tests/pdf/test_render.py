@@ -209,9 +209,10 @@ def test_downloads_links_work_with_and_without_directory_urls():
 def test_mkdocs_build_renders_pdfs_only_when_asked(tmp_path):
     project = make_project(tmp_path / "projet", small_corpus())
     folder = project / "site/fiches/securite/mots-de-passe"
-    result = run_build(project)  # like `mkdocs serve`: no PDF, the source is there
+    result = run_build(project, env={pdf.ENV_SWITCH: "0"})  # no PDF, the source is there
     assert result.returncode == 0, result.stderr
     assert not (folder / "mots-de-passe.pdf").exists()
+    assert 'href="mots-de-passe.pdf"' not in (folder / "index.html").read_text(encoding="utf-8")
     assert (folder / "mots-de-passe.md").read_bytes() == \
         (project / "fiches/securite/mots-de-passe.md").read_bytes()
 

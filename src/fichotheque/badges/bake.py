@@ -52,6 +52,24 @@ def bake(png: bytes, assertion: str) -> bytes:
     return b"".join(out)
 
 
+def baked_count(png: bytes) -> int:
+    """How many `openbadges` text chunks (iTXt, tEXt, zTXt) the PNG holds, even after IEND.
+
+    `bake` always leaves exactly one; more means someone added an assertion to the image, and
+    readers disagree on which one counts (the first, the last…), so verifiers refuse it.
+    """
+    if not is_png(png):
+        return 0
+    pos, count = len(PNG_SIGNATURE), 0
+    while pos + 8 <= len(png):
+        length = int.from_bytes(png[pos:pos + 4], "big")
+        kind = png[pos + 4:pos + 8]
+        if kind in (b"iTXt", b"tEXt", b"zTXt") and png[pos + 8:pos + 19] == b"openbadges\x00":
+            count += 1
+        pos += 12 + length
+    return count
+
+
 def unbake(png: bytes) -> str | None:
     """The baked assertion text, or None when the PNG holds none (or is not a PNG).
 

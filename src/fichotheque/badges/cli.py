@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fichotheque import progress
 from fichotheque.badges import KEY_ENV, LEDGER_PATH, BadgeError, ledger, sign
 from fichotheque.badges import openbadges as ob
 from fichotheque.badges import verify as verifier
@@ -33,20 +34,20 @@ def cmd_award(args) -> int:
                          expires=args.expires or "")
     urls = ob.Urls(defs.site)
     badge = defs.badge(award.badge)
-    print(f"Badge « {badge.name} » attribué (identifiant {award.id}).")
-    print("L'adresse e-mail n'est enregistrée nulle part : seule son empreinte est dans "
-          f"{LEDGER_PATH}.")
-    print("Publiez le site (make site), puis envoyez ce lien à la personne pour qu'elle "
-          "récupère son badge :")
-    print(f"  {urls.claim_page}")
+    progress.info(f"Badge « {badge.name} » attribué (identifiant {award.id}).")
+    progress.info("L'adresse e-mail n'est enregistrée nulle part : seule son empreinte est dans "
+                  f"{LEDGER_PATH}.")
+    progress.info("Publiez le site (make site), puis envoyez ce lien à la personne pour qu'elle "
+                  "récupère son badge :")
+    print(f"  {urls.claim_page}")  # the result: printed even with --quiet
     return 0
 
 
 def cmd_revoke(args) -> int:
     root = _root(args)
     revocation = ledger.revoke(root / LEDGER_PATH, args.id, args.reason)
-    print(f"Attribution {revocation.revoked} révoquée (motif : {revocation.reason}).")
-    print("Publiez le site pour que la révocation soit visible des vérificateurs.")
+    progress.info(f"Attribution {revocation.revoked} révoquée (motif : {revocation.reason}).")
+    progress.info("Publiez le site pour que la révocation soit visible des vérificateurs.")
     return 0
 
 
@@ -93,9 +94,10 @@ def cmd_keygen(args) -> int:
     root = Path(args.root)
     path = Path(args.path) if args.path else Path("~/.config/fichotheque/cle-badges.pem")
     written = sign.keygen(path, root)
-    print(f"Clé de signature créée : {written} (lisible par vous seul).")
-    print("Gardez-la hors du dépôt et sauvegardez-la. Pour signer les badges à la construction :")
-    print(f"  export {KEY_ENV}={written}")
+    progress.info(f"Clé de signature créée : {written} (lisible par vous seul).")
+    progress.info("Gardez-la hors du dépôt et sauvegardez-la. "
+                  "Pour signer les badges à la construction :")
+    progress.info(f"  export {KEY_ENV}={written}")
     return 0
 
 
@@ -110,27 +112,32 @@ def _guard(func):
 
 def add_parser(sub) -> None:
     badges = sub.add_parser("badges", help="délivrer, révoquer et vérifier les Open Badges")
-    cmds = badges.add_subparsers(dest="badges_command", metavar="ACTION", required=True)
+    cmds = badges.add_subparsers(dest="badges_command", metavar="ACTION", required=True,
+                                 help="ce qu'il faut faire")
 
     award = cmds.add_parser("award", help="attribuer un badge à une personne (par son e-mail)")
     award.add_argument("--badge", required=True, help="identifiant du badge (ex. securite)")
-    award.add_argument("--email", required=True,
+    award.add_argument("--email", required=True, metavar="ADRESSE",
                        help="adresse e-mail de la personne (jamais enregistrée)")
-    award.add_argument("--evidence", help="preuve ou contexte (ex. « Ateliers de mars 2026 »)")
+    award.add_argument("--evidence", metavar="TEXTE",
+                       help="preuve ou contexte (ex. « Ateliers de mars 2026 »)")
     award.add_argument("--expires", metavar="AAAA-MM-JJ", help="date d'expiration du badge")
     award.set_defaults(func=_guard(cmd_award))
 
     revoke = cmds.add_parser("revoke", help="révoquer un badge délivré")
-    revoke.add_argument("id", help="identifiant de l'attribution (voir « badges list »)")
-    revoke.add_argument("--reason", required=True, help="motif affiché aux vérificateurs")
+    revoke.add_argument("id", metavar="IDENTIFIANT",
+                        help="identifiant de l'attribution (voir « badges list »)")
+    revoke.add_argument("--reason", required=True, metavar="MOTIF",
+                        help="motif affiché aux vérificateurs")
     revoke.set_defaults(func=_guard(cmd_revoke))
 
     listing = cmds.add_parser("list", help="lister les badges délivrés (sans adresse e-mail)")
     listing.set_defaults(func=_guard(cmd_list))
 
     check = cmds.add_parser("verify", help="vérifier une image de badge (PNG)")
-    check.add_argument("file", metavar="FICHIER.png")
-    check.add_argument("--email", help="vérifier aussi que le badge a été délivré à cette adresse")
+    check.add_argument("file", metavar="FICHIER.png", help="l'image du badge à vérifier")
+    check.add_argument("--email", metavar="ADRESSE",
+                       help="vérifier aussi que le badge a été délivré à cette adresse")
     check.add_argument("--site", metavar="DOSSIER",
                        help="site construit à utiliser (par défaut : site_url de mkdocs.yml)")
     check.set_defaults(func=_guard(cmd_verify))

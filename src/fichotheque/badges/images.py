@@ -194,7 +194,10 @@ def cached_badge_png(cache_dir: Path, title: str, colour: str, emblem: str = "",
     digest.update(f"{PIL.__version__}|{font_path()}|{title}|{colour}|{emblem}|{caption}".encode())
     path = Path(cache_dir) / f"{digest.hexdigest()[:32]}.png"
     try:
-        return path.read_bytes()
+        cached = path.read_bytes()
+        # a cache is checked, never trusted: a truncated or altered file is drawn again
+        if cached.startswith(b"\x89PNG\r\n\x1a\n") and cached.endswith(b"IEND\xaeB`\x82"):
+            return cached
     except OSError:
         pass
     data = badge_png(title, colour, emblem, caption)

@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from fichotheque import safeyaml
 from fichotheque.badges import LEDGER_PATH, BadgeError
+from fichotheque.badges.locking import locked
 from fichotheque.content.problems import Problem
 from fichotheque.files import write_atomic
 
@@ -35,6 +35,8 @@ HEADER = """\
 # Une attribution n'est jamais effacée ni modifiée ; une révocation s'ajoute en fin de fichier.
 """
 
+# A ledger grows by ~250 bytes an award: room for a few hundred thousand awards.
+MAX_BYTES = 100_000_000
 EMAIL_RE = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;.]+$")
 HASH_RE = re.compile(r"^sha256\$[0-9a-f]{64}$")
 
@@ -145,15 +147,16 @@ def iso_datetime(value) -> str:
 
 # -- reading -----------------------------------------------------------------------------------
 
-def _entries_with_lines(text: str, label: str) -> list[tuple[dict, int]]:
+def _yaml(text: str, label: str):
+    """(node, data) of a ledger text through the safe loader (no alias, duplicate key, bad date)."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise BadgeError(f"{label}{line}: YAML illisible — vérifiez l'indentation "
-                         "(chaque entrée commence par « - »)") from exc
+        return safeyaml.load_text(text, label)
+    except safeyaml.YamlError as exc:
+        raise BadgeError(str(exc)) from None
+
+
+def _entries_with_lines(text: str, label: str) -> list[tuple[dict, int]]:
+    node, data = _yaml(text, label)
     if data is None:
         return []
     if not isinstance(data, list):
@@ -204,12 +207,21 @@ def parse(text: str, label: str = LEDGER_PATH) -> Ledger:
     return Ledger(tuple(awards), tuple(revocations))
 
 
+def read_text(path: Path) -> str | None:
+    """The ledger's text, None if absent; refused if a symlink, not UTF-8 or oversized."""
+    path = Path(path)
+    if not path.exists() and not path.is_symlink():
+        return None
+    try:  # named from the project root: `badges/registre.yml`
+        return safeyaml.read_text(path, path.absolute().parent.parent, max_bytes=MAX_BYTES)
+    except safeyaml.YamlError as exc:
+        raise BadgeError(str(exc)) from None
+
+
 def load(path: Path) -> Ledger:
     """The ledger at `path` (an absent file is an empty ledger)."""
-    path = Path(path)
-    if not path.exists():
-        return Ledger()
-    return parse(path.read_text(encoding="utf-8"))
+    text = read_text(path)
+    return Ledger() if text is None else parse(text)
 
 
 # -- writing (append only, atomic) -------------------------------------------------------------
@@ -224,13 +236,17 @@ def _entry_yaml(entry: dict) -> str:
 
 
 def _append(path: Path, entry: dict) -> None:
-    """Append one entry to the ledger text: temp file in the same folder, then rename."""
-    old = path.read_text(encoding="utf-8") if path.exists() else HEADER
+    """Append one entry to the ledger text: temp file in the same folder, then rename.
+
+    Callers hold the ledger's lock (`locking.locked`) from reading it to this write.
+    """
+    old = read_text(path)
+    old = HEADER if old is None else old
     if old and not old.endswith("\n"):
         old += "\n"
     new = old + _entry_yaml(entry)
-    before = yaml.safe_load(old) or []
-    if yaml.safe_load(new) != [*before, entry]:
+    before = _yaml(old, str(path))[1] or []
+    if _yaml(new, str(path))[1] != [*before, entry]:
         # e.g. a file holding `[]`: rewrite as a block list, keeping the entries.
         new = HEADER + "".join(_entry_yaml(e) for e in [*before, entry])
     parse(new, str(path))  # never write a ledger we could not read back
@@ -256,24 +272,27 @@ def award(path: Path, badge: str, email: str, known_badges: Iterable[str],
         raise BadgeError(f"badge « {badge} » inconnu — badges disponibles : {', '.join(known)}")
     if not valid_email(email):
         raise BadgeError(f"adresse e-mail « {email} » mal formée — exemple : prenom.nom@exemple.fr")
-    ledger = load(path)
-    for previous in ledger.awards:
-        if previous.badge == badge and previous.matches(email) and not ledger.revocation(
-                previous.id):
-            raise BadgeError(f"cette personne a déjà le badge « {badge} » "
-                             f"(attribution {previous.id} du {previous.issued_on[:10]})")
     now = now or _now()
-    salt = secrets.token_hex(16)
-    new = Award(
-        id=str(uuid.uuid4()),
-        badge=badge,
-        recipient=hash_email(email, salt),
-        salt=salt,
-        issued_on=format_datetime(now),
-        evidence=" ".join((evidence or "").split()),
-        expires=parse_expiry(expires, now) if expires else "",
-    )
-    _append(path, new.as_entry())
+    expires = parse_expiry(expires, now) if expires else ""
+    path = Path(path)
+    with locked(path):  # from reading to writing: a simultaneous award waits its turn
+        ledger = load(path)
+        for previous in ledger.awards:
+            if previous.badge == badge and previous.matches(email) and not ledger.revocation(
+                    previous.id):
+                raise BadgeError(f"cette personne a déjà le badge « {badge} » "
+                                 f"(attribution {previous.id} du {previous.issued_on[:10]})")
+        salt = secrets.token_hex(16)
+        new = Award(
+            id=str(uuid.uuid4()),
+            badge=badge,
+            recipient=hash_email(email, salt),
+            salt=salt,
+            issued_on=format_datetime(now),
+            evidence=" ".join((evidence or "").split()),
+            expires=expires,
+        )
+        _append(path, new.as_entry())
     return new
 
 
@@ -282,15 +301,17 @@ def revoke(path: Path, award_id: str, reason: str, now: dt.datetime | None = Non
     reason = " ".join((reason or "").split())
     if not reason:
         raise BadgeError("indiquez le motif de la révocation avec --reason \"…\"")
-    ledger = load(path)
-    if ledger.award(award_id.strip()) is None:
-        raise BadgeError(f"aucune attribution « {award_id} » dans le registre — "
-                         "« fichotheque badges list » affiche les identifiants")
-    award_id = award_id.strip()
-    if ledger.revocation(award_id):
-        raise BadgeError(f"l'attribution « {award_id} » est déjà révoquée")
-    revocation = Revocation(award_id, reason, (now or _now()).date().isoformat())
-    _append(path, revocation.as_entry())
+    path = Path(path)
+    with locked(path):
+        ledger = load(path)
+        if ledger.award(award_id.strip()) is None:
+            raise BadgeError(f"aucune attribution « {award_id} » dans le registre — "
+                             "« fichotheque badges list » affiche les identifiants")
+        award_id = award_id.strip()
+        if ledger.revocation(award_id):
+            raise BadgeError(f"l'attribution « {award_id} » est déjà révoquée")
+        revocation = Revocation(award_id, reason, (now or _now()).date().isoformat())
+        _append(path, revocation.as_entry())
     return revocation
 
 

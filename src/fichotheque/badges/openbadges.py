@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from fichotheque.badges import BADGES_DIR, ISSUER_FILE, LEDGER_FILE, BadgeError
+from fichotheque.badges.issuer import Issuer, load_issuer, read_yaml
 from fichotheque.badges.ledger import Award, Ledger
 from fichotheque.content import referentiels
 from fichotheque.content.model import Corpus, Module
@@ -22,16 +21,6 @@ from fichotheque.web.settings import SiteConfig
 CONTEXT = "https://w3id.org/openbadges/v2"
 ALIGNED_FRAMEWORKS = ("pix", "clea")
 BADGE_KEYS = ("name", "description", "criteria", "tags", "alignment")
-ISSUER_KEYS = ("name", "url", "email", "description", "image")
-
-
-@dataclass(frozen=True)
-class Issuer:
-    name: str
-    url: str
-    email: str
-    description: str = ""
-    image: str = ""  # an absolute URL; empty: the generated `badges/emetteur.png`
 
 
 @dataclass(frozen=True)
@@ -144,18 +133,6 @@ def signed_id(award_id: str) -> str:
 
 # -- loading definitions -----------------------------------------------------------------------
 
-def _read_yaml(path: Path, root: Path) -> dict:
-    rel = path.relative_to(root).as_posix()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise BadgeError(f"{rel}{f':{mark.line + 1}' if mark else ''}: YAML illisible") from exc
-    if not isinstance(data, dict):
-        raise BadgeError(f"{rel}: des clés sont attendues ({', '.join(BADGE_KEYS)})")
-    return data
-
-
 def _alignments(codes, module: Module, rel: str) -> tuple[Alignment, ...]:
     if codes is None:  # default: the Pix and CléA competences the module's fiches cover
         found = {c for f in module.fiches for c in f.competences}
@@ -180,21 +157,7 @@ def load_definitions(root: Path, site: SiteConfig, corpus: Corpus) -> Definition
     if not site.site_url:
         raise BadgeError("mkdocs.yml: « site_url » est vide — les badges ont besoin de l'adresse "
                          "publique du site (par exemple https://exemple.org/fiches/)")
-    data = _read_yaml(folder / ISSUER_FILE, root) if (folder / ISSUER_FILE).exists() else {}
-    unknown = sorted(set(data) - set(ISSUER_KEYS))
-    if unknown:
-        raise BadgeError(f"{BADGES_DIR}/{ISSUER_FILE}: clé « {unknown[0]} » inconnue — "
-                         f"clés possibles : {', '.join(ISSUER_KEYS)}")
-    issuer = Issuer(
-        name=str(data.get("name") or site.structure.name),
-        url=str(data.get("url") or site.site_url),
-        email=str(data.get("email") or site.structure.email),
-        description=" ".join(str(data.get("description") or site.structure.description).split()),
-        image=str(data.get("image") or ""),
-    )
-    if issuer.image and not issuer.image.startswith(("https://", "http://")):
-        raise BadgeError(f"{BADGES_DIR}/{ISSUER_FILE}: « image » doit être une adresse web "
-                         "complète (https://…) ou rester vide (image générée)")
+    issuer = load_issuer(root, site)
     modules = {m.badge: m for m in corpus.modules if m.badge}
     files = {p.stem: p for p in (sorted(folder.glob("*.yml")) if folder.is_dir() else [])
              if p.name not in (ISSUER_FILE, LEDGER_FILE)}
@@ -206,8 +169,8 @@ def load_definitions(root: Path, site: SiteConfig, corpus: Corpus) -> Definition
         path = files.get(badge_id, folder / f"{badge_id}.yml")
         rel = path.relative_to(root).as_posix()
         # A module without its badge file gets a badge made of its own title and description.
-        entry = _read_yaml(path, root) if path.exists() else {}
-        unknown = sorted(set(entry) - set(BADGE_KEYS))
+        entry = read_yaml(path, root) if path.exists() or path.is_symlink() else {}
+        unknown = sorted(str(k) for k in set(entry) - set(BADGE_KEYS))
         if unknown:
             raise BadgeError(f"{rel}: clé « {unknown[0]} » inconnue — clés possibles : "
                              f"{', '.join(BADGE_KEYS)}")
@@ -246,7 +209,7 @@ def profile_json(defs: Definitions, signed: bool = False) -> dict:
         data["email"] = issuer.email
     if issuer.description:
         data["description"] = issuer.description
-    data["image"] = issuer.image or urls.issuer_image
+    data["image"] = urls.issuer_image  # the repository's logo, or the generated image
     data["revocationList"] = urls.revocations
     # Hosted assertions live under the site URL, which may be a sub-path (GitHub Pages).
     data["verification"] = {"type": "VerificationObject", "startsWith": urls.base}

@@ -102,7 +102,9 @@ def publish(site_dir: Path, root: Path, site: SiteConfig, corpus: Corpus | None 
     urls = ob.Urls(site)
     files: dict[str, bytes] = {}
     files["emetteur.json"] = to_json(ob.profile_json(defs, signed=key is not None))
-    if not defs.issuer.image:
+    if defs.issuer.image:  # the logo of the repository (a PNG, checked by load_definitions)
+        files["emetteur.png"] = (root / defs.issuer.image).read_bytes()
+    else:
         files["emetteur.png"] = images.cached_badge_png(root / IMAGE_CACHE, defs.issuer.name,
                                                         "#3F51B5", "", caption="Émetteur")
     pngs = {}

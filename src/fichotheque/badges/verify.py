@@ -140,6 +140,10 @@ def verify_png(png: bytes, source: SiteSource, email: str = "",
     """The verdict on a badge image: valid, revoked, expired, tampered, foreign or not a badge."""
     if not bake.is_png(png):
         return Verdict(NOT_BADGE, "Ce fichier n'est pas une image PNG : ce n'est pas un badge.")
+    if bake.baked_count(png) > 1:
+        return Verdict(TAMPERED, "L'image contient plusieurs assertions Open Badges : on ne peut "
+                                 "pas savoir laquelle a été délivrée. Elle a été modifiée après "
+                                 "sa délivrance, ce badge n'est donc pas valide.")
     text = bake.unbake(png)
     if not text or not text.strip():
         return Verdict(NOT_BADGE, "Cette image ne contient pas de badge (aucune donnée "

@@ -12,13 +12,10 @@ import difflib
 from fichotheque.content import licences, referentiels
 from fichotheque.content.model import (
     AUDIENCES,
-    COLOUR_RE,
     COMPETENCE_RE,
     LEVELS,
     MAX_DESCRIPTION,
     MAX_TITLE,
-    MODULE_KEYS,
-    MODULE_OPTIONAL_KEYS,
     NUMBERED_RE,
     OPTIONAL_KEYS,
     OPTIONAL_SECTIONS,
@@ -184,9 +181,10 @@ def check_meta(doc, module_slug: str, out: Collector, today: dt.date) -> dict | 
 
     level = meta.get("level")
     if level not in (None, ""):
-        if level not in LEVELS:
+        if not isinstance(level, str) or level not in LEVELS:
             out.error(line("level"), f"niveau « {level} » inconnu",
-                      _suggest(level, LEVELS) or f"choisissez {_choices(LEVELS)}", "front-matter")
+                      _suggest(str(level), LEVELS) or f"choisissez {_choices(LEVELS)}",
+                      "front-matter")
         else:
             clean["level"] = level
 
@@ -349,45 +347,3 @@ def check_source(source, fiche_licence, line: int, out: Collector) -> Source | N
         url=url,
         licence=str(src_licence or ""),
     )
-
-
-
-
-def check_module_meta(data: dict, lines: dict[str, int], out: Collector) -> dict | None:
-    """Validate the values of a `_module.yml`; returns them when the file has no error."""
-    known = MODULE_KEYS + MODULE_OPTIONAL_KEYS
-    for key in data:
-        if key not in known:
-            out.error(lines.get(key), f"clé « {key} » inconnue",
-                      _suggest(key, known) or f"clés possibles : {_choices(known)}",
-                      "module")
-    sequence = data.get("fiches")
-    if sequence is not None and not (isinstance(sequence, list)
-                                     and all(isinstance(s, str) and SLUG_RE.match(s)
-                                             for s in sequence)):
-        out.error(lines.get("fiches"), "« fiches » doit être la liste des fiches, dans l'ordre",
-                  "une ligne « - nom-de-la-fiche » par fiche, sans « .md »", "module")
-    for key in MODULE_KEYS:
-        if data.get(key) in (None, ""):
-            out.error(lines.get(key, 1), f"clé obligatoire « {key} » absente ou vide", None,
-                      "module")
-    if data.get("order") is not None and (isinstance(data["order"], bool)
-                                          or not isinstance(data["order"], int)):
-        out.error(lines.get("order"), "« order » doit être un nombre entier", None, "module")
-    colour = data.get("colour")
-    if colour and not (isinstance(colour, str) and COLOUR_RE.match(colour)):
-        out.error(lines.get("colour"), f"couleur « {colour} » invalide",
-                  "écrivez une couleur hexadécimale entre guillemets, par exemple \"#1A5FB4\"",
-                  "module")
-    badge = data.get("badge")
-    if badge and not (isinstance(badge, str) and SLUG_RE.match(badge)):
-        out.error(lines.get("badge"), f"identifiant de badge « {badge} » invalide",
-                  "minuscules et tirets, en général le nom du module", "module")
-    if out.count:
-        return None
-    values = {key: data[key] for key in MODULE_KEYS}
-    values["sequence"] = tuple(dict.fromkeys(data.get("fiches") or ()))
-    values["sequence_line"] = lines.get("fiches")
-    return values
-
-

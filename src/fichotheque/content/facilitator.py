@@ -21,8 +21,13 @@ ANSWERS_SECTION = "Corrigé"
 PREPARE_SECTION = "À préparer"
 REQUIRED_SUBSECTIONS = ("Difficultés fréquentes", "Adapter")
 KNOWN_SUBSECTIONS = (PREPARE_SECTION, ANSWERS_SECTION, *REQUIRED_SUBSECTIONS)
-WEB_TITLE = "Pour l'animateur : déroulé de la séance"
+WEB_TITLE = "Ouvrir le déroulé de la séance, les difficultés et la correction"
 ANSWERS_WEB_TITLE = "Voir la correction"
+EXERCISE_SECTION = "Exercice"
+# The exercise kit (`fiches/<module>/<slug>/`): its heading on the page and in the
+# facilitator PDF, and the mark printed on every page of `<slug>-exercices.pdf`.
+MATERIAL_SECTION = "Matériel pour l'exercice"
+KIT_STAMP = "EXEMPLE — exercice"
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _H2 = re.compile(r"^##\s+(?P<title>.+?)\s*#*\s*$")
@@ -136,7 +141,9 @@ def web_markdown(body: str) -> str:
     learner, section = split(body)
     if section is None:
         return body
-    out = [f'??? note "{WEB_TITLE}"', ""]
+    # A real heading first: the session plan's own headings then sit under « Pour l'animateur »
+    # in the table of contents, not under the learner's last section.
+    out = [f"## {FACILITATOR_SECTION}", "", f'??? note "{WEB_TITLE}"', ""]
     for title, lines in _subsections(section):
         if title == ANSWERS_SECTION:
             out += _indent([f'??? success "{ANSWERS_WEB_TITLE}"', ""])
@@ -146,11 +153,82 @@ def web_markdown(body: str) -> str:
     return learner + "\n" + "\n".join(out).rstrip() + "\n"
 
 
-def print_markdown(body: str, facilitator: bool) -> str:
-    """The body for paper: learner handout only, or session plan first then the handout."""
+def print_markdown(body: str, facilitator: bool, material: str = "") -> str:
+    """The body for paper: learner handout only, or session plan first then the handout.
+
+    `material` (Markdown list of the exercise kit) goes into the facilitator's plan, after
+    « À préparer » when there is one: printing the kit is part of preparing the session.
+    """
     learner, section = split(body)
     if section is None:
+        if facilitator and material:
+            return add_to_exercise(body, material)
         return body
     if not facilitator:
         return learner
+    if material:
+        section = _with_material(section, material)
     return f"## {FACILITATOR_SECTION}\n\n{section}\n\n" + learner
+
+
+def _with_material(section: str, material: str) -> str:
+    """The facilitator section with a `### Matériel pour l'exercice` part added."""
+    parts = _subsections(section)
+    after = next((i for i, (title, _) in enumerate(parts) if title == PREPARE_SECTION), 0)
+    block = ["", f"### {MATERIAL_SECTION}", "", *material.strip("\n").splitlines(), ""]
+    out: list[str] = []
+    for index, (_, lines) in enumerate(parts):
+        out += lines
+        if index == after:
+            out += block
+    return "\n".join(out).strip("\n")
+
+
+def add_to_exercise(body: str, material: str) -> str:
+    """The body with `material` under a `### Matériel pour l'exercice` heading at the end of
+    the `## Exercice` section (or, without one, as a `##` section closing the learner part)."""
+    lines = body.splitlines()
+    start = end = None
+    for index, line, fenced in _scan(body):
+        m = None if fenced else _H2.match(line)
+        if not m:
+            continue
+        if start is not None:
+            end = index
+            break
+        if _normalise(m.group("title")) == EXERCISE_SECTION:
+            start = index
+    level = "###"
+    if start is None:
+        level = "##"
+        end = section_start(body)
+    if end is None:
+        end = len(lines)
+    while end > 0 and not lines[end - 1].strip():
+        end -= 1
+    block = ["", f"{level} {MATERIAL_SECTION}", "", *material.strip("\n").splitlines(), ""]
+    return "\n".join(lines[:end] + block + lines[end:]).rstrip("\n") + "\n"
+
+
+def file_size(size: int) -> str:
+    """A file size as a French reader reads it: « 850 octets », « 1,2 ko », « 3,4 Mo »."""
+    if size < 1000:
+        return f"{size} octet{'s' if size > 1 else ''}"
+    value, unit = size / 1000, "ko"
+    for bigger in ("Mo", "Go"):
+        if value < 1000:
+            break
+        value, unit = value / 1000, bigger
+    text = (f"{value:.1f}" if value < 10 else f"{value:.0f}").removesuffix(".0")
+    return f"{text.replace('.', ',')} {unit}"
+
+
+def kit_page_title(text: str, fallback: str) -> str:
+    """The `# Titre du document` a kit page starts with (its file name otherwise)."""
+    in_fence = False
+    for line in text.splitlines():
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        elif not in_fence and line.startswith("# "):
+            return line[2:].strip().rstrip("#").strip() or fallback
+    return fallback

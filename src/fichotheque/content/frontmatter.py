@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
+
+from fichotheque import safeyaml
 
 
 class FrontMatterError(ValueError):
     """The front matter cannot be read; `line` is 1-based in the whole file."""
 
-    def __init__(self, message: str, line: int | None = None):
+    def __init__(self, message: str, line: int | None = None, hint: str | None = None):
         super().__init__(message)
         self.message = message
         self.line = line
+        self.hint = hint
 
 
 @dataclass(frozen=True)
@@ -29,18 +33,8 @@ class Document:
         return self.key_lines.get(key, 1)
 
 
-# libyaml when available: loading 1,000 fiches is several times faster (see benchmarks/).
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def parse_yaml(text: str) -> tuple[yaml.Node | None, object]:
-    """The node tree (for line numbers) and the values of one YAML document, in one parse."""
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        return node, (loader.construct_document(node) if node is not None else None)
-    finally:
-        loader.dispose()
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+MAX_FICHE_BYTES = 100_000  # about 15 printed pages of text: far more than any workshop needs
 
 
 def split(text: str) -> Document:
@@ -49,6 +43,17 @@ def split(text: str) -> Document:
     Raises FrontMatterError when the block is missing, unclosed, not YAML or not a mapping.
     """
     text = text.lstrip("\ufeff")
+    if len(text.encode("utf-8")) > MAX_FICHE_BYTES:
+        raise FrontMatterError(f"fiche trop longue ({len(text.encode('utf-8')) // 1000} ko, "
+                               f"au plus {MAX_FICHE_BYTES // 1000} ko)", 1,
+                               "découpez-la en plusieurs fiches de 45 à 90 minutes")
+    control = _CONTROL_RE.search(text)
+    if control:
+        raise FrontMatterError("le fichier contient un caractère de contrôle invisible "
+                               f"(code {ord(control.group())})",
+                               text.count("\n", 0, control.start()) + 1,
+                               "supprimez-le (souvent venu d'un copier-coller) ; enregistrez "
+                               "le fichier comme texte UTF-8")
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
         raise FrontMatterError(
@@ -59,12 +64,10 @@ def split(text: str) -> Document:
         raise FrontMatterError("le bloc de métadonnées n'est pas fermé par une ligne « --- »", 1)
     meta_text = "".join(lines[1:end])
     try:
-        node, meta = parse_yaml(meta_text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise FrontMatterError(f"métadonnées YAML illisibles ({problem})", line) from None
+        node, meta = safeyaml.load_text(meta_text, first_line=2)
+    except safeyaml.YamlError as exc:
+        raise FrontMatterError(f"métadonnées illisibles : {exc.message}", exc.line,
+                               exc.hint) from None
     if meta is None:
         meta, node = {}, None
     if not isinstance(meta, dict):

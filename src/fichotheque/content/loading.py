@@ -10,11 +10,10 @@ import datetime as dt
 import os
 from pathlib import Path
 
-import yaml
-
-from fichotheque.content import handout, order
-from fichotheque.content.contract import Collector, check_meta, check_module_meta, check_sections
-from fichotheque.content.frontmatter import FrontMatterError, parse_yaml, split
+from fichotheque import safeyaml
+from fichotheque.content import assets, handout, order
+from fichotheque.content.contract import Collector, check_meta, check_sections
+from fichotheque.content.frontmatter import FrontMatterError, split
 from fichotheque.content.model import (
     FICHES_DIR,
     MODULE_FILE,
@@ -23,6 +22,7 @@ from fichotheque.content.model import (
     Fiche,
     Module,
 )
+from fichotheque.content.module_contract import check_module_meta
 from fichotheque.content.order import ordered
 from fichotheque.content.problems import ERROR, Problem
 
@@ -31,6 +31,10 @@ def load_fiche(path: Path, root: Path, module_slug: str, problems: list[Problem]
                today: dt.date | None = None) -> Fiche | None:
     """Read and validate one fiche; problems are appended, None is returned if any is an error."""
     rel = path.relative_to(root).as_posix()
+    special = assets.special_problem(path, rel)  # a symlink or a folder is never read
+    if special is not None:
+        problems.append(special)
+        return None
     out = Collector(rel, problems)
     slug = path.stem
     if not SLUG_RE.match(slug):
@@ -42,10 +46,14 @@ def load_fiche(path: Path, root: Path, module_slug: str, problems: list[Problem]
         out.error(None, "le fichier n'est pas encodé en UTF-8", "enregistrez-le en UTF-8",
                   "encoding")
         return None
+    except OSError as exc:
+        out.error(None, f"fichier illisible ({exc.strerror})", None, "encoding")
+        return None
     try:
         doc = split(text)
     except FrontMatterError as exc:
-        out.error(exc.line, exc.message, "voir le modèle fiches/MODELE.md", "front-matter")
+        out.error(exc.line, exc.message, exc.hint or "voir le modèle fiches/MODELE.md",
+                  "front-matter")
         return None
     clean = check_meta(doc, module_slug, out, today or dt.date.today())
     sections = check_sections(doc.body, doc.body_line, out)
@@ -76,11 +84,9 @@ def load_module_meta(folder: Path, root: Path, problems: list[Problem]) -> dict 
                   "créez-le avec title, description, order, colour, icon et badge", "module")
         return None
     try:
-        node, data = parse_yaml(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        out.error(mark.line + 1 if mark else 1, f"YAML illisible ({getattr(exc, 'problem', exc)})",
-                  None, "module")
+        node, data = safeyaml.load_file(path, root)
+    except safeyaml.YamlError as exc:
+        out.error(exc.line, exc.message, exc.hint, "module")
         return None
     if not isinstance(data, dict):
         out.error(1, "le fichier doit contenir des clés « clé: valeur »", None, "module")
@@ -100,8 +106,8 @@ def _fingerprint(base: Path) -> tuple:
     for folder, dirs, names in os.walk(base):
         dirs.sort()
         for name in sorted(names):
-            try:
-                st = os.stat(os.path.join(folder, name))
+            try:  # lstat: a symlink is never followed (the policy refuses it)
+                st = os.lstat(os.path.join(folder, name))
             except OSError:
                 continue
             entries.append((folder, name, st.st_mtime_ns, st.st_size))
@@ -131,8 +137,15 @@ def _load_corpus(root: Path, today: dt.date) -> Corpus:
         problems.append(Problem(FICHES_DIR, None, "le dossier des fiches est introuvable",
                                 ERROR, f"créez {base}", "corpus"))
         return Corpus(root, (), tuple(problems))
-    folders = (p for p in base.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
-    for folder in sorted(folders):
+    folders = []
+    for entry in sorted(base.iterdir()):
+        if entry.name.startswith((".", "_")):
+            continue
+        if entry.is_symlink():  # never followed: a module is a real folder of the repository
+            problems.append(assets.special_problem(entry, entry.relative_to(root).as_posix()))
+        elif entry.is_dir():
+            folders.append(entry)
+    for folder in folders:
         markdown = sorted(folder.glob("*.md"))
         if folder.name == "images" or (not markdown and not (folder / MODULE_FILE).exists()):
             continue
@@ -141,7 +154,13 @@ def _load_corpus(root: Path, today: dt.date) -> Corpus:
             problems.append(Problem(rel_folder, None, f"nom de module « {folder.name} » invalide",
                                     ERROR, "minuscules sans accents et tirets", "module"))
             continue
-        meta = load_module_meta(folder, root, problems)
+        module_file = folder / MODULE_FILE
+        if module_file.is_symlink():
+            problems.append(assets.special_problem(module_file,
+                                                   module_file.relative_to(root).as_posix()))
+            meta = None
+        else:
+            meta = load_module_meta(folder, root, problems)
         fiches = [f for path in markdown
                   if (f := load_fiche(path, root, folder.name, problems, today)) is not None]
         if meta is not None:

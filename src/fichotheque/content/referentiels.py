@@ -72,7 +72,9 @@ def competences() -> dict[str, Competence]:
     for area in load_data("digcomp")["areas"]:
         area_title = area.get("title_fr_unofficial") or area.get("title_en", "")
         for comp in area["competences"]:
-            c = Competence("digcomp", str(comp["code"]), comp["title_en"], area_title)
+            # French readers see our working translation (the JRC publishes none)
+            label = comp.get("title_fr") or comp["title_en"]
+            c = Competence("digcomp", str(comp["code"]), label, area_title)
             found[c.key] = c
     for domain in load_data("clea-numerique")["domains"]:
         c = Competence("clea", str(domain["order"]), domain["label"], domain["label"])

@@ -186,7 +186,9 @@ def cmd_new(args) -> int:
 def add_parser(sub) -> None:
     new = sub.add_parser("new", help="créer une fiche à partir du modèle fiches/MODELE.md")
     new.add_argument("title", metavar="TITRE", help="titre de la fiche, entre guillemets")
-    new.add_argument("--module", default="", help="module de la fiche (ex. securite)")
-    new.add_argument("--slug", help="nom du fichier sans .md (par défaut : tiré du titre)")
-    new.add_argument("--auteurs", help="auteurs, séparés par des virgules")
+    new.add_argument("--module", default="", metavar="MODULE",
+                     help="module de la fiche (ex. securite)")
+    new.add_argument("--slug", metavar="NOM",
+                     help="nom du fichier sans .md (par défaut : tiré du titre)")
+    new.add_argument("--auteurs", metavar="AUTEURS", help="auteurs, séparés par des virgules")
     new.set_defaults(func=cmd_new)

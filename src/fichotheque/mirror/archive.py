@@ -5,16 +5,21 @@ A private key is never packed, whatever its name (`check_no_private_key`).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import os
-import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from fichotheque.files import write_atomic
+from fichotheque.files import (
+    clean_stale,
+    commit_file,
+    name_error,
+    scratch_dir,
+    temp_path,
+    write_atomic,
+)
 from fichotheque.mirror.offline import (
     FILE_MODE,
     NAME_PREFIX,
@@ -31,6 +36,8 @@ from fichotheque.mirror.offline import (
 )
 from fichotheque.mirror.zim import write_zim, zim_name
 from fichotheque.web import pages, settings
+
+SCRATCH = Path(".cache") / "miroir"  # `.cache/miroir.tmp-<pid>/site`: the offline build
 
 # -- ZIP -----------------------------------------------------------------------------------
 
@@ -87,8 +94,8 @@ def write_zip(target: Path, entries: list[tuple[str, Path | bytes]], when: dt.da
     names = [name for name, _ in ordered]
     if len(set(names)) != len(names):
         raise MirrorError("deux fichiers portent le même nom dans le ZIP")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
+    clean_stale(target.parent, target.name)  # half-written ZIPs of killed runs
+    tmp = temp_path(target)
     try:
         with zipfile.ZipFile(tmp, "w", compresslevel=9) as archive:
             for done, (name, content) in enumerate(ordered, 1):
@@ -96,11 +103,10 @@ def write_zip(target: Path, entries: list[tuple[str, Path | bytes]], when: dt.da
                 archive.writestr(_zip_info(name, when), data)
                 if progress:
                     progress(done, len(ordered))
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        commit_file(tmp, target, FILE_MODE)  # on the disk before it replaces the previous one
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        name_error(exc, tmp)
         raise
     return target
 
@@ -137,8 +143,14 @@ def make_mirror(root: Path, output: Path, when: dt.date, pdf: bool = True, zim: 
                           "lancez la commande à la racine du projet ou utilisez --root")
     site = settings.load(root)
     output.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="fichotheque-miroir-") as tmp:
-        site_dir = Path(tmp) / "site"
+    clean_stale(output, SUMS_NAME)  # the ZIP's own leftovers go in `write_zip`
+    probe = temp_path(output / zip_name(when))  # a read-only --output fails now, not at the end
+    probe.touch()
+    probe.unlink()
+    # The offline site is built in the project's cache folder (same disk as the PDF cache, not
+    # a USB key given as --output) and always deleted; a killed run's is deleted by the next.
+    with scratch_dir(root / SCRATCH) as work:
+        site_dir = work / "site"
         report("Construction du site hors ligne" + (" (avec les PDF)" if pdf else "") + "…")
         build_offline_site(root, site_dir, when, pdf=pdf)
         entries: list[tuple[str, Path | bytes]] = list(site_entries(site_dir))

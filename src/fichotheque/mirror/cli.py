@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from fichotheque import progress
 from fichotheque.mirror.archive import make_mirror
 from fichotheque.mirror.offline import SUMS_NAME, MirrorError, mirror_date
 from fichotheque.mirror.zim import check_zim_available
@@ -25,25 +26,6 @@ def human_size(size: int) -> str:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-class _ProgressPrinter:
-    """Progress on stderr: a counter on a terminal, a line every quarter otherwise."""
-
-    def __init__(self, stream=None):
-        self.stream = stream or sys.stderr
-        self.tty = self.stream.isatty()
-        self.shown = -1
-
-    def __call__(self, done: int, total: int) -> None:
-        percent = done * 100 // max(total, 1)
-        if self.tty:
-            end = "\n" if done == total else ""
-            print(f"\r  {done}/{total} fichiers ({percent} %)", end=end, file=self.stream,
-                  flush=True)
-        elif percent // 25 > self.shown:
-            self.shown = percent // 25
-            print(f"  {done}/{total} fichiers ({percent} %)", file=self.stream, flush=True)
-
-
 def _setup_logging() -> None:
     """Show MkDocs warnings (and our plugins' progress) while building in-process."""
     logger = logging.getLogger("mkdocs")
@@ -52,7 +34,9 @@ def _setup_logging() -> None:
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         logger.addHandler(handler)
         logger.setLevel(logging.WARNING)
-        logging.getLogger("mkdocs.plugins.fichotheque").setLevel(logging.INFO)
+    # our plugins' progress lines, unless --quiet
+    logging.getLogger("mkdocs.plugins.fichotheque").setLevel(
+        logging.WARNING if progress.is_quiet() else logging.INFO)
 
 
 def cmd_mirror(args) -> int:
@@ -67,26 +51,28 @@ def cmd_mirror(args) -> int:
         if args.zim:
             check_zim_available()
         mirror = make_mirror(root, output, when, pdf=not args.no_pdf, zim=args.zim,
-                             report=lambda message: print(message, file=sys.stderr, flush=True),
-                             progress=_ProgressPrinter())
+                             report=lambda message: progress.info(message, file=sys.stderr),
+                             progress=progress.reporter("  Fichiers"))
     except MirrorError as exc:
         raise UserError(str(exc)) from None
     seconds = f"{time.monotonic() - started:.1f}".replace(".", ",")
-    print(f"Miroir hors ligne prêt : {mirror.path} — {human_size(mirror.size)}, "
-          f"{mirror.files} fichiers, en {seconds} s.")
+    progress.info(f"Miroir hors ligne prêt : {mirror.path} — {human_size(mirror.size)}, "
+                  f"{mirror.files} fichiers, en {seconds} s.")
     if mirror.zim:
-        print(f"Fichier ZIM pour Kiwix : {mirror.zim} — {human_size(mirror.zim.stat().st_size)}.")
-    print(f"Empreinte SHA-256 : {mirror.sha256} (dans {mirror.path.parent / SUMS_NAME}).")
+        progress.info(f"Fichier ZIM pour Kiwix : {mirror.zim} — "
+                      f"{human_size(mirror.zim.stat().st_size)}.")
+    progress.info(f"Empreinte SHA-256 : {mirror.sha256} (dans {mirror.path.parent / SUMS_NAME}).")
     return 0
 
 
 def add_parser(sub) -> None:
     mirror = sub.add_parser(
         "mirror", help="construire la copie hors ligne du site (un ZIP à ouvrir sans internet)")
-    mirror.add_argument("--output", default="dist",
+    mirror.add_argument("--output", default="dist", metavar="DOSSIER",
                         help="dossier où écrire le ZIP et SHA256SUMS (par défaut : dist/)")
-    mirror.add_argument("--date", help="date de la copie, AAAA-MM-JJ (par défaut : "
-                        "SOURCE_DATE_EPOCH s'il est défini, sinon aujourd'hui)")
+    mirror.add_argument("--date", metavar="AAAA-MM-JJ",
+                        help="date de la copie (par défaut : SOURCE_DATE_EPOCH s'il est "
+                             "défini, sinon aujourd'hui)")
     mirror.add_argument("--no-pdf", action="store_true",
                         help="ne pas produire les PDF (plus rapide, pour essayer)")
     mirror.add_argument("--zim", action="store_true",

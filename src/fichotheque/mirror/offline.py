@@ -11,14 +11,14 @@ date (`SOURCE_DATE_EPOCH` for MkDocs), entries are sorted, with fixed timestamps
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from fichotheque import environ as scoped_env
 from fichotheque.web import pages, settings
 
 log = logging.getLogger("mkdocs.plugins.fichotheque.mirror")
@@ -99,20 +99,6 @@ def zip_name(when: dt.date) -> str:
 
 # -- offline build -------------------------------------------------------------------------
 
-@contextlib.contextmanager
-def _environ(**values: str) -> Iterator[None]:
-    old = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
 def offline_config(config_file: Path, site_dir: Path):
     """The MkDocs config of `config_file`, changed for an offline build into `site_dir`."""
     from material.plugins.offline.plugin import OfflinePlugin
@@ -148,7 +134,7 @@ def build_offline_site(root: Path, site_dir: Path, when: dt.date, pdf: bool = Tr
                           "lancez la commande à la racine du projet ou utilisez --root")
     env = {"SOURCE_DATE_EPOCH": str(build_epoch(when)), "NO_MKDOCS_2_WARNING": "1",
            "FICHOTHEQUE_PDF": "1" if pdf else "0"}
-    with _environ(**env):
+    with scoped_env.scoped(**env):
         try:
             config = offline_config(config_file, site_dir)
             config.plugins.on_startup(command="build", dirty=False)
@@ -229,11 +215,18 @@ def site_entries(site_dir: Path) -> list[tuple[str, Path]]:
 
 
 def check_no_private_key(entries: list[tuple[str, Path]]) -> None:
-    """Refuse to publish anything that looks like a private key."""
+    """Refuse to publish anything that looks like a private key, whatever its name or type
+    (a key renamed `.png` is still a key), or that is the badge signing key itself."""
+    from fichotheque.content import assets
+
     for name, path in entries:
-        if path.suffix.lower() in (".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff2", ".zim"):
-            continue
-        data = path.read_bytes()
-        if any(marker in data for marker in PRIVATE_KEY_MARKERS):
+        if assets.is_signing_key(path):
+            raise MirrorError(f"{name} est la clé de signature des badges "
+                              f"({assets.SIGNING_KEY_ENV}) : retirez-la du site, elle ne doit "
+                              "jamais être publiée")
+        if path.is_symlink():
+            raise MirrorError(f"{name} est un lien symbolique : le miroir n'en suit aucun, "
+                              "reconstruisez le site")
+        if assets.has_private_key(path):
             raise MirrorError(f"{name} contient une clé privée : retirez-la du site, "
                               "elle ne doit jamais être publiée")

@@ -9,6 +9,7 @@ import os
 import re
 from pathlib import Path
 
+from fichotheque import files
 from fichotheque.mirror.offline import FILE_MODE, NAME_PREFIX, MirrorError, Progress, site_entries
 from fichotheque.web import settings
 
@@ -116,8 +117,7 @@ def write_zim(target: Path, site_dir: Path, site: settings.SiteConfig, when: dt.
                 creator.add_item(SiteItem(name, title, mime, data, is_page))
                 if progress:
                     progress(done, len(entries))
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, target)
+        files.commit_file(tmp, target, FILE_MODE)  # flushed to disk before the rename
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

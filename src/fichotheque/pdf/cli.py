@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
-import sys
 from pathlib import Path
 
+from fichotheque import progress
 from fichotheque.content.loading import load_corpus
 from fichotheque.content.model import FICHES_DIR
 from fichotheque.pdf.jobs import PdfError
@@ -30,29 +31,32 @@ def cmd_pdf(args) -> int:
         raise UserError(f"{len(corpus.errors)} erreur(s) dans les fiches ; "
                         "« fichotheque check » les liste")
     site = settings.load(root)
-    interactive = sys.stderr.isatty()
 
-    def progress(done, total, job):
-        line = f"PDF {done}/{total} : {job.output}"
-        if interactive:
-            print(f"\r\033[K{line}", end="" if done < total else "\n", file=sys.stderr)
-        else:
-            print(line, file=sys.stderr)
+    def report(done, total, job):
+        progress.report(done, total, "PDF", str(job.output))
 
     if not logging.getLogger().handlers:
         logging.basicConfig(format="Attention : %(message)s", level=logging.WARNING)
     try:
-        report = build(corpus, site, site_dir, workers=args.workers, progress=progress)
+        result = build(corpus, site, site_dir, workers=args.workers, progress=report)
     except PdfError as exc:
         raise UserError(str(exc)) from None
-    print(summary(report) + ".")
+    progress.info(summary(result) + ".")
     return 0
+
+
+def positive_number(text: str) -> int:
+    """`--workers 4`: a whole number from 1 up, said in French when it is not."""
+    if not text.strip().isdecimal() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre entier positif")
+    return int(text)
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("pdf", help="produire les PDF des fiches et des livrets "
                                    "dans un site déjà construit")
-    p.add_argument("--site-dir", help="dossier du site construit (par défaut : site/)")
-    p.add_argument("--workers", type=int, default=None,
+    p.add_argument("--site-dir", metavar="DOSSIER",
+                   help="dossier du site construit (par défaut : site/)")
+    p.add_argument("--workers", type=positive_number, default=None, metavar="NOMBRE",
                    help="nombre de processus de rendu (par défaut : tous les cœurs)")
     p.set_defaults(func=cmd_pdf)

@@ -3,6 +3,7 @@
 Each fiche is rendered from a small print template (its Markdown body, a header and a footer)
 and the print stylesheet, not from the full Material page: five times faster, and it looks like
 a handout. Stable URLs (DESIGN.md): `fiches/<module>/<slug>/<slug>.pdf`, `…/<slug>-animateur.pdf`,
+`…/<slug>-exercices.pdf` (the exercise kit, from the Markdown pages of `fiches/<module>/<slug>/`),
 `…/<slug>.md` (the source) and `fiches/<module>/<module>.pdf` (the booklet).
 """
 
@@ -24,8 +25,9 @@ from fichotheque.content.model import FICHES_DIR, Fiche, Module
 from fichotheque.web import pages
 from fichotheque.web.settings import SiteConfig
 
-FICHE, FACILITATOR, BOOKLET = "fiche", "animateur", "livret"
-KIND_LABELS = {FICHE: "fiche", FACILITATOR: "version animateur", BOOKLET: "livret"}
+FICHE, FACILITATOR, BOOKLET, KIT = "fiche", "animateur", "livret", "exercices"
+KIND_LABELS = {FICHE: "fiche", FACILITATOR: "version animateur", BOOKLET: "livret",
+               KIT: "matériel pour l'exercice"}
 
 MD_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc",
                  "pymdownx.details", "pymdownx.superfences")
@@ -41,6 +43,11 @@ ATTRIBUTES = {**{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items(
 def fiche_pdf_path(fiche: Fiche, facilitator: bool = False) -> str:
     suffix = "-animateur" if facilitator else ""
     return f"{fiche.url}{fiche.slug}{suffix}.pdf"
+
+
+def kit_pdf_path(fiche: Fiche) -> str:
+    """`fiches/<module>/<slug>/<slug>-exercices.pdf`, beside the fiche's other PDFs."""
+    return f"{fiche.url}{fiche.slug}-exercices.pdf"
 
 
 def source_path(fiche: Fiche) -> str:
@@ -81,12 +88,18 @@ class _LearnerExtension(markdown.Extension):
 class _Links:
     """Rewrites URLs of a fiche body for paper: links absolute, images local and confined."""
 
-    def __init__(self, fiche: Fiche, site: SiteConfig, id_prefix: str):
+    def __init__(self, fiche: Fiche, site: SiteConfig, id_prefix: str, kit: bool = False):
         self.fiche = fiche
         self.site = site
         self.id_prefix = id_prefix
-        self.folder = fiche.path.parent.resolve()
-        self.root = self.folder.parent
+        module = fiche.path.parent.resolve()
+        self.root = module.parent  # fiches/: no image is read from outside it
+        # Relative URLs start from the fiche's folder, or from its kit's for a kit page.
+        self.folder = fiche.kit_dir.resolve() if kit else module
+        self.base = f"{FICHES_DIR}/{fiche.module}" + (f"/{fiche.slug}" if kit else "")
+        # A kit page linking to another one (`message-2.md`): its part of the kit PDF.
+        self.pages = {p.name: f"#{kit_page_id(fiche, p)}" for p in fiche.kit_pages} \
+            if kit else {}
         self.images: set[Path] = set()
 
     def href(self, value: str) -> str | None:
@@ -98,9 +111,10 @@ class _Links:
             return value if parts.scheme.lower() in URL_SCHEMES else None
         if parts.netloc or not parts.path:
             return None
+        if unquote(parts.path) in self.pages:
+            return self.pages[unquote(parts.path)]
         # A page of the site, relative to the fiche (`autre-fiche.md`, `../module/x.md`).
-        target = posixpath.normpath(posixpath.join(f"{FICHES_DIR}/{self.fiche.module}",
-                                                   unquote(parts.path)))
+        target = posixpath.normpath(posixpath.join(self.base, unquote(parts.path)))
         if target.startswith("../") or not self.site.site_url:
             return None
         if target.endswith(".md"):
@@ -129,16 +143,83 @@ class _Links:
         return value
 
 
+def _clean(html: str, links: _Links) -> str:
+    return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, attribute_filter=links,
+                     url_schemes=URL_SCHEMES, link_rel=None)
+
+
 def body_html(fiche: Fiche, site: SiteConfig, facilitator: bool) -> tuple[str, set[Path]]:
     """The fiche body as safe HTML for print, and the local images it shows."""
     extensions = [*MD_EXTENSIONS] + ([] if facilitator else [_LearnerExtension()])
     # The learner version never holds the facilitator section (nor the answers in it).
+    material = material_markdown(fiche, site) if facilitator else ""
     html = markdown.Markdown(extensions=extensions, extension_configs=MD_CONFIG).convert(
-        voices.print_markdown(fiche.body, facilitator=facilitator))
+        voices.print_markdown(fiche.body, facilitator=facilitator, material=material))
     links = _Links(fiche, site, id_prefix=f"{fiche.slug}-")
-    clean = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, attribute_filter=links,
-                      url_schemes=URL_SCHEMES, link_rel=None)
-    return clean, links.images
+    return _clean(html, links), links.images
+
+
+# -- the exercise kit ------------------------------------------------------------------------
+
+KIT_MD_CONFIG = {**MD_CONFIG, "toc": {"baselevel": 2}}  # `# Titre` under the fiche's h1
+
+
+def kit_page_id(fiche: Fiche, page: Path) -> str:
+    return f"{fiche.slug}-kit-{page.stem}"
+
+
+def kit_titles(fiche: Fiche) -> list[str]:
+    """Titles of the kit's documents, in the order of their file names (that of the PDF)."""
+    return [voices.kit_page_title(_read_kit_page(page), page.stem) for page in fiche.kit_pages]
+
+
+class KitError(ValueError):
+    """A kit page cannot be read: a French message naming the file."""
+
+
+def _read_kit_page(page: Path) -> str:
+    try:
+        return page.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KitError(f"{page.name} ne peut pas être lu (enregistrez-le en UTF-8)") from exc
+
+
+def material_markdown(fiche: Fiche, site: SiteConfig) -> str:
+    """The kit listed for the facilitator PDF: its PDF (and the documents in it), and each
+    practice file with its size. Links are absolute when the site has an address."""
+
+    def link(text: str, path: str) -> str:
+        return f"[{text}]({site.absolute_url(path)})" if site.site_url else text
+
+    items = []
+    if fiche.kit_pages:
+        name = kit_pdf_path(fiche).rsplit("/", 1)[1]
+        titles = " ; ".join(pages.md_text(t) for t in kit_titles(fiche))
+        items.append(f"- {link('Documents à imprimer', kit_pdf_path(fiche))} (`{name}`, "
+                     f"chaque page marquée « {voices.KIT_STAMP} ») : {titles}.")
+    for path in fiche.kit_files:
+        items.append(f"- {link('Fichier à télécharger', fiche.url + path.name)} : "
+                     f"`{path.name}` ({voices.file_size(path.stat().st_size)}).")
+    return "\n".join(items)
+
+
+def kit_document(fiche: Fiche, module: Module, site: SiteConfig) -> tuple[str, set[Path]]:
+    """HTML of the kit PDF: every Markdown page of `fiches/<module>/<slug>/`, in the order of
+    their file names, each on new page, every page stamped « EXEMPLE — exercice »."""
+    documents, images = [], set()
+    for page in fiche.kit_pages:
+        html = markdown.Markdown(extensions=list(MD_EXTENSIONS),
+                                 extension_configs=KIT_MD_CONFIG).convert(_read_kit_page(page))
+        ident = kit_page_id(fiche, page)
+        links = _Links(fiche, site, id_prefix=f"{ident}-", kit=True)
+        documents.append({"id": ident, "body": Markup(_clean(html, links))})
+        images |= links.images
+    url = _online_url(site, fiche.url)
+    html = pages.render("print_kit.html", fiche=fiche, module=module, site=site,
+                        documents=documents, stamp=voices.KIT_STAMP, url=url, qr=qr_code(url),
+                        attribution=pages.attribution(fiche, site),
+                        title=f"{fiche.title} — matériel pour l'exercice")
+    return html, images
 
 
 @cache

@@ -13,7 +13,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from fichotheque.content.model import FICHES_DIR, Corpus, Module
+from fichotheque.content import facilitator as voices
+from fichotheque.content.model import FICHES_DIR, Corpus, Fiche, Module
 from fichotheque.files import write_atomic
 from fichotheque.pdf import document
 from fichotheque.pdf.cache import PdfCache
@@ -21,10 +22,14 @@ from fichotheque.pdf.document import (
     BOOKLET,
     FACILITATOR,
     FICHE,
+    KIT,
+    KitError,
     booklet_document,
     booklet_path,
     fiche_document,
     fiche_pdf_path,
+    kit_document,
+    kit_pdf_path,
 )
 from fichotheque.web import pages
 from fichotheque.web.settings import SiteConfig
@@ -32,9 +37,10 @@ from fichotheque.web.settings import SiteConfig
 MAX_PAGES = 2
 
 # Bump when the rendering changes in a way the templates and stylesheet do not show.
-RENDER_VERSION = "2"  # 2: booklets assembled from the fiche PDFs (booklet.py)
+RENDER_VERSION = "3"  # 2: booklets assembled from the fiche PDFs; 3: kits, kit in plan
 STYLESHEET = "assets/fichotheque-print.css"  # under theme/, also served to browsers
-TEMPLATES = ("print_base.html", "print_macros.html", "print_fiche.html", "print_booklet.html")
+TEMPLATES = ("print_base.html", "print_macros.html", "print_fiche.html", "print_booklet.html",
+             "print_kit.html")
 CACHE_DIR = Path(".cache") / "pdf"
 
 
@@ -53,7 +59,7 @@ class PdfJob:
     """One PDF to produce: where it goes in the site, its HTML, and its content key."""
 
     output: str  # site-relative path, e.g. `fiches/securite/x/x.pdf`
-    kind: str  # FICHE, FACILITATOR or BOOKLET
+    kind: str  # FICHE, FACILITATOR, KIT or BOOKLET
     source: str  # the file a message names, e.g. `fiches/securite/x.md`
     html: str
     base_url: str  # folder that relative image paths start from (a file:// URL)
@@ -128,7 +134,8 @@ PLAN_MEMO = "plan.json"
 def _code_fingerprint() -> str:
     """The code that turns a fiche into print HTML: a change invalidates the plan memo."""
     digest = hashlib.sha256(_design_fingerprint().encode())
-    for module in (__file__, document.__file__, pages.__file__):
+    # facilitator.py cuts the body into the learner and facilitator versions.
+    for module in (__file__, document.__file__, pages.__file__, voices.__file__):
         digest.update(Path(module).read_bytes())
     return digest.hexdigest()
 
@@ -140,8 +147,8 @@ def _input_key(kind: str, output: str, module: Module, files: list[Path], site: 
             module.icon, module.badge)
     digest = hashlib.sha256(f"{_code_fingerprint()}|{kind}|{output}|{meta!r}|{site!r}|"
                             f"{assets}\n".encode())
-    for path in files:
-        digest.update(path.read_bytes() + b"\0")
+    for path in files:  # names too: a renamed kit page moves in its PDF
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:32]
 
 
@@ -161,6 +168,14 @@ def _read_memo(folder: Path) -> dict[str, str]:
         return dict(data["entries"]) if data.get("format") == 1 else {}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
+
+
+def _make(fiche: Fiche, build, *args) -> tuple[str, set[Path]]:
+    """HTML of one document; an unreadable kit page is the contributor's to fix."""
+    try:
+        return build(*args)
+    except KitError as exc:
+        raise PdfError(f"{fiche.rel_path[:-3]}/ : {exc}") from None
 
 
 def plan(corpus: Corpus, site: SiteConfig, memo_dir: Path | None = None) -> list[PdfJob]:
@@ -196,13 +211,21 @@ def plan(corpus: Corpus, site: SiteConfig, memo_dir: Path | None = None) -> list
         parts = []
         for fiche in module.fiches:
             folder = fiche.path.parent.resolve()
+            kit_pages = list(fiche.kit_pages)
             for kind in (FICHE, FACILITATOR):
                 facilitator = kind == FACILITATOR
+                # The facilitator PDF lists the kit: its pages' titles are part of its input.
+                files = [fiche.path, *kit_pages] if facilitator else [fiche.path]
                 key = job(kind, fiche_pdf_path(fiche, facilitator), fiche.rel_path, folder,
-                          module, [fiche.path], assets,
-                          lambda f=fiche, m=module, a=facilitator: fiche_document(f, m, site, a))
+                          module, files, assets,
+                          lambda f=fiche, m=module, a=facilitator: _make(f, fiche_document,
+                                                                        f, m, site, a))
                 if kind == FICHE:
                     parts.append((fiche.title, key))
+            if kit_pages:
+                job(KIT, kit_pdf_path(fiche), f"{fiche.rel_path[:-3]}/", fiche.kit_dir.resolve(),
+                    module, [fiche.path, *kit_pages], assets,
+                    lambda f=fiche, m=module: _make(f, kit_document, f, m, site))
         if module.fiches:
             job(BOOKLET, booklet_path(module), f"{FICHES_DIR}/{module.slug}/_module.yml",
                 module.path.resolve(), module, [f.path for f in module.fiches], assets,

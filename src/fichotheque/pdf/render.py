@@ -1,6 +1,8 @@
 """Rendering the planned PDFs with WeasyPrint in a process pool, and copying them into the site.
 
-PDFs are made in `fichotheque build` (and `fichotheque pdf`), never by `mkdocs serve`.
+PDFs are made by every build (`mkdocs build`, `fichotheque build`, `fichotheque pdf`, the mirror)
+but `mkdocs serve`, which stays a fast preview, and `FICHOTHEQUE_PDF=0` (`--no-pdf`). A site
+built without them does not link them (`links.py`); `fichotheque pdf` puts the links back.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -16,8 +19,8 @@ from urllib.parse import unquote, urlsplit
 
 from fichotheque.content.loading import load_corpus
 from fichotheque.content.model import Corpus
-from fichotheque.files import write_atomic
-from fichotheque.pdf import booklet
+from fichotheque.files import temp_path, write_atomic
+from fichotheque.pdf import booklet, links
 from fichotheque.pdf.cache import PdfCache
 from fichotheque.pdf.document import BOOKLET, BOOKLET_LINK, PAGE_MARKER, pages_label, source_path
 from fichotheque.pdf.jobs import (
@@ -35,7 +38,7 @@ from fichotheque.web.settings import SiteConfig
 
 log = logging.getLogger("mkdocs.plugins.fichotheque.pdf")
 
-ENV_SWITCH = "FICHOTHEQUE_PDF"  # "1": render PDFs in the MkDocs build (set by `fichotheque build`)
+ENV_SWITCH = "FICHOTHEQUE_PDF"  # "0": no PDF in this build, "1": PDFs even in `mkdocs serve`
 ENV_WORKERS = "FICHOTHEQUE_PDF_WORKERS"
 PANGO_HINT = ("WeasyPrint ne trouve pas Pango, nécessaire pour les PDF ; installez-le avec : "
               "sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core")
@@ -103,6 +106,12 @@ def _fetcher(allowed_root: str):
     return fetch
 
 
+def _init_pool_worker() -> None:
+    """A worker leaves Ctrl-C to the main process, which stops the pool and says « Interrompu. »."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _init_worker()
+
+
 def _layout(html: str, job: PdfJob):
     if not _worker:
         _init_worker()
@@ -125,7 +134,8 @@ def render_job(job: PdfJob, target: str, parts: tuple[str, ...] = ()) -> int:
     if job.kind == BOOKLET:
         return render_booklet(job, target, parts)
     document = _layout(job.html, job)
-    write_atomic(Path(target), _write(document, job))
+    # Not flushed to the disk one by one: the cache checks each file's SHA-256 when read back.
+    write_atomic(Path(target), _write(document, job), durable=False)
     return len(document.pages)
 
 
@@ -146,7 +156,7 @@ def render_booklet(job: PdfJob, target: str, files: tuple[str, ...]) -> int:
             break
         cover_pages = len(document.pages)
     data, count = booklet.assemble(_write(document, job), parts, BOOKLET_LINK)
-    write_atomic(Path(target), data)
+    write_atomic(Path(target), data, durable=False)
     return count
 
 
@@ -192,7 +202,7 @@ def _render_missing(todo: list[PdfJob], store: PdfCache, workers: int,
             except Exception as exc:
                 raise _failure(job, exc) from exc
         return fresh
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker)
     try:
         for stage in stages:
             # Longest first, so that no worker is left alone with a long one at the end.
@@ -216,6 +226,9 @@ def render_all(jobs: list[PdfJob], site_dir: Path, cache_dir: Path, workers: int
     start = time.monotonic()
     store = PdfCache(cache_dir)
     todo = [job for job in jobs if store.pages(job.key) is None]
+    if store.dropped:
+        log.info(f"PDF : {store.dropped} fichier(s) du cache abîmé(s) ou manquant(s), "
+                 "produit(s) à nouveau")
     fresh: set[str] = set()
     if todo:
         check_available()
@@ -228,9 +241,13 @@ def render_all(jobs: list[PdfJob], site_dir: Path, cache_dir: Path, workers: int
     for job in jobs:
         target = Path(site_dir) / job.output
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp")
-        shutil.copyfile(store.path(job.key), tmp)
-        os.replace(tmp, target)
+        tmp = temp_path(target)
+        try:
+            shutil.copyfile(store.path(job.key), tmp)
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         results.append(Rendered(job, store.pages(job.key) or 0, job.key in fresh))
     store.prune({job.key for job in jobs}, {job.output for job in jobs})
     store.save()
@@ -240,7 +257,8 @@ def render_all(jobs: list[PdfJob], site_dir: Path, cache_dir: Path, workers: int
 def copy_sources(corpus: Corpus, site_dir: Path) -> None:
     """The Markdown source of each fiche, downloadable beside its page (stable URL)."""
     for fiche in corpus.fiches:
-        write_atomic(Path(site_dir) / source_path(fiche), fiche.path.read_bytes())
+        write_atomic(Path(site_dir) / source_path(fiche), fiche.path.read_bytes(),
+                     durable=False)
 
 
 def report_warnings(report: Report) -> None:
@@ -250,13 +268,18 @@ def report_warnings(report: Report) -> None:
 
 
 def build(corpus: Corpus, site: SiteConfig, site_dir: Path, workers: int | None = None,
-          progress: Progress | None = None) -> Report:
-    """Sources and PDFs of the whole corpus into a built site, with the cache of the project."""
+          progress: Progress | None = None, relink: bool = True) -> Report:
+    """Sources and PDFs of the whole corpus into a built site, with the cache of the project.
+
+    With `relink` (`fichotheque pdf` into a site built without PDFs), the pages link the PDFs
+    again (`links.restore_site`)."""
     copy_sources(corpus, site_dir)
     cache_dir = site.project_dir / CACHE_DIR
     report = render_all(plan(corpus, site, memo_dir=cache_dir), site_dir, cache_dir,
                         workers, progress)
     report_warnings(report)
+    if relink:
+        links.restore_site(Path(site_dir))
     return report
 
 
@@ -269,13 +292,51 @@ def summary(report: Report) -> str:
 
 # -- MkDocs and the command line -------------------------------------------------------------
 
-def enabled() -> bool:
-    """PDFs are off under `mkdocs serve` (fast previews), on in `fichotheque build`."""
-    return os.environ.get(ENV_SWITCH, "0").strip().lower() in ("1", "true", "oui", "yes")
+_state: dict = {"command": None, "hidden": 0, "told": False}
+NO_PDF_NOTES = {
+    "serve": "indisponible dans l'aperçu (mkdocs serve)",
+    "off": "indisponible (site construit sans les PDF)",
+}
+
+
+def on_startup(command: str, dirty: bool = False) -> None:
+    """MkDocs says which command runs: `build` and `gh-deploy` make PDFs, `serve` does not."""
+    _state["command"] = command
+
+
+def on_shutdown() -> None:
+    """The command is over (another build in this process starts afresh)."""
+    _state.update(command=None, hidden=0, told=False)
+
+
+def enabled(command: str | None = None) -> bool:
+    """Whether this build renders the PDFs.
+
+    `FICHOTHEQUE_PDF` decides when set ("0" in `--no-pdf`, "1" to have them in a preview);
+    otherwise every build does, except `mkdocs serve` (a fast preview).
+    """
+    value = os.environ.get(ENV_SWITCH, "").strip().lower()
+    if value:
+        return value in ("1", "true", "oui", "yes")
+    return (command or _state["command"]) != "serve"
+
+
+def _note() -> str:
+    return NO_PDF_NOTES["serve" if _state["command"] == "serve" else "off"]
+
+
+def on_post_page(output: str, page, config) -> str:
+    """Without PDFs, a page does not link PDFs that are not there (a note says why)."""
+    if enabled():
+        return output
+    html, hidden = links.hide_missing(output, page.file.dest_uri, Path(config.site_dir),
+                                      _note())
+    _state["hidden"] += hidden
+    return html
 
 
 def on_post_build(config) -> None:
-    """After MkDocs wrote the site: Markdown sources always, PDFs when switched on."""
+    """After MkDocs wrote the site: Markdown sources always, PDFs unless switched off."""
     from mkdocs.exceptions import PluginError
 
     from fichotheque.web.fiche_site import site_config
@@ -285,6 +346,13 @@ def on_post_build(config) -> None:
     site_dir = Path(config.site_dir)
     if not enabled():
         copy_sources(corpus, site_dir)
+        if _state["hidden"] and not _state["told"]:
+            _state["told"] = True  # once: `mkdocs serve` rebuilds at every change
+            how = ("aperçu « mkdocs serve »" if _state["command"] == "serve"
+                   else f"{ENV_SWITCH}=0 ou --no-pdf")
+            log.info(f"PDF non produits ({how}) : les pages ne proposent pas de les "
+                     "télécharger. « mkdocs build » ou « fichotheque build » les produit.")
+        _state["hidden"] = 0
         return
 
     def progress(done, total, job):
@@ -292,9 +360,7 @@ def on_post_build(config) -> None:
             log.info(f"PDF : {done}/{total} rendus")
 
     try:
-        report = build(corpus, site, site_dir, progress=progress)
+        report = build(corpus, site, site_dir, progress=progress, relink=False)
     except PdfError as exc:
         raise PluginError(str(exc)) from None
     log.info(summary(report))
-
-

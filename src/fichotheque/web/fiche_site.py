@@ -14,11 +14,11 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from fichotheque.content import facilitator, lint
+from fichotheque.content import assets, facilitator, lint
 from fichotheque.content.loading import load_corpus
 from fichotheque.content.model import FICHES_DIR, Corpus, Fiche
 from fichotheque.content.problems import Problem
-from fichotheque.web import pages, settings
+from fichotheque.web import fiche_links, pages, settings
 from fichotheque.web.catalogue import catalogue_markdown, table_html
 from fichotheque.web.sanitize import sanitize_html
 
@@ -79,7 +79,7 @@ class FicheSite:
         """Load and validate `fiches/`; stop the build with every error if there are any."""
         site = site_config(config)
         corpus = load_corpus(site.project_dir)
-        problems = [*corpus.problems, *lint.for_build(site.project_dir)]
+        problems = [*corpus.problems, *lint.for_build(site.project_dir), *settings.check(site)]
         errors = [p for p in problems if p.is_error]
         if errors:
             raise PluginError(format_problems(errors))
@@ -122,7 +122,12 @@ class FicheSite:
 
     # -- on_files --------------------------------------------------------------------------
     def add_files(self, files: Files, config) -> Files:
-        """Add fiches (out of the navigation), their images, module pages and the catalogue."""
+        """Add fiches (out of the navigation), their images, module pages and the catalogue.
+
+        Contributor files follow one policy (`content/assets.py`): a refused file is left out,
+        a drawing is published as its safe copy, and a symlink or a private key (in
+        `fiches/` or `docs/`) stops the build."""
+        stopped = _docs_assets(files, config)
         for fiche in self.corpus.fiches:
             f = File.generated(config, fiche.src_uri, abs_src_path=str(fiche.path),
                                inclusion=InclusionLevel.NOT_IN_NAV)
@@ -132,10 +137,12 @@ class FicheSite:
         for module in self.corpus.modules:
             replace_file(files, File.generated(config, module.url + "index.md",
                                                 content=pages.module_page(module, self.site)))
-            for asset in sorted(module.path.rglob("*")):
-                if asset.is_file() and asset.suffix.lower() not in (".md", ".yml", ".yaml"):
-                    uri = f"{FICHES_DIR}/{asset.relative_to(module.path.parent).as_posix()}"
-                    replace_file(files, File.generated(config, uri, abs_src_path=str(asset)))
+            for path in assets.entries(module.path):
+                asset = assets.examine(path, path.relative_to(self.site.project_dir).as_posix())
+                uri = f"{FICHES_DIR}/{path.relative_to(module.path.parent).as_posix()}"
+                _publish(files, config, asset, uri, stopped)
+        if stopped:
+            raise PluginError(_unpublishable(stopped))
         if files.get_file_from_path(NAV_PLACEHOLDER) is None:
             files.append(File.generated(config, NAV_PLACEHOLDER,
                                         content=pages.modules_overview(self.corpus, self.site)))
@@ -155,21 +162,27 @@ class FicheSite:
 
     def page_markdown(self, markdown: str, page) -> str:
         """Front matter is untrusted: the theme prints `page.meta` values unescaped
-        (`<title>`, `<meta name="description">`, header), so they are escaped here."""
+        (`<title>`, `<meta name="description">`, header), so they are escaped here.
+
+        A fiche with an exercise kit lists it at the end of its exercise; a module page
+        shows the fiches of other modules that its order names (« Voir aussi »)."""
         fiche = self.fiche_for(page)
         if fiche is not None:
             page.meta["title"] = html.escape(fiche.title)
             page.meta["description"] = html.escape(fiche.description)
             page.meta["tags"] = [html.escape(tag) for tag in fiche.tags]
             page.meta["authors"] = [html.escape(author) for author in fiche.authors]
-            return facilitator.web_markdown(markdown)
-        return markdown
+            return facilitator.web_markdown(fiche_links.with_material(markdown, fiche, page.url))
+        module = fiche_links.module_of_page(self.corpus, page.file.src_uri)
+        more = fiche_links.see_also(self.corpus, module) if module is not None else ""
+        return markdown.rstrip("\n") + "\n\n" + more if more else markdown
 
     def page_content(self, content: str, page, config=None) -> str:
         """Put the metadata header above a fiche's content and the contribution links below.
 
-        What search must not index (metadata, downloads, reuse and contribution blocks) is
-        left out of the page here and put back by `page_context`, once search has read it.
+        What search must not index (metadata, downloads, prerequisites, next fiche, reuse and
+        contribution blocks) is left out of the page here and put back by `page_context`,
+        once search has read it.
         """
         fiche = self.fiche_for(page)
         if fiche is None:
@@ -177,17 +190,68 @@ class FicheSite:
         module = self.corpus.module(fiche.module)
         directory_urls = config.use_directory_urls if config is not None else True
         content = sanitize_html(content)  # untrusted: before the trusted header and footer
+        before, after = fiche_links.order_links(self.corpus, fiche, directory_urls)
         # Sanitized content keeps no HTML comment: the only slots in the page are ours.
         header, above = pages.split_late(
-            pages.fiche_header(fiche, self.site, module, directory_urls, late=True))
-        footer, below = pages.split_late(pages.fiche_contribuer(fiche, self.site, late=True),
-                                         first=len(above))
+            pages.fiche_header(fiche, self.site, module, directory_urls, late=True) + before)
+        footer, below = pages.split_late(
+            after + pages.fiche_contribuer(fiche, self.site, late=True), first=len(above))
         self._late.keep(page.file, above + below)
         return header + content + footer
 
     def page_context(self, page) -> None:
         """Put back what `page_content` kept away from search (must run after search)."""
         self._late.restore(page)
+
+
+def _publish(files: Files, config, asset: assets.Asset, uri: str, stopped: list) -> None:
+    """Put one examined contributor file in the build as the policy says (or leave it out)."""
+    if asset.stop:
+        stopped.extend(asset.problems)
+    elif asset.refused:
+        log.warning("%s : fichier non publié (%s)", asset.rel,
+                    "; ".join(p.message for p in asset.problems))
+    elif asset.content is not None:  # a drawing: only its safe copy is published
+        replace_file(files, File.generated(config, uri, content=asset.content))
+    elif not asset.is_content and asset.path.is_file():
+        replace_file(files, File.generated(config, uri, abs_src_path=str(asset.path)))
+    else:
+        return
+    if asset.refused and (old := files.get_file_from_path(uri)) is not None:
+        files.remove(old)
+
+
+def _docs_assets(files: Files, config) -> list:
+    """Apply the policy to what MkDocs collected in `docs/` (it follows symlinks there)."""
+    docs = Path(config.docs_dir)
+    stopped: list = []
+    for f in list(files):
+        if f.generated_by or not f.abs_src_path or f.inclusion.is_excluded():
+            continue
+        path = Path(f.abs_src_path)
+        if not path.is_relative_to(docs):
+            continue  # theme files
+        link = assets.link_in_path(path, docs)
+        if link is not None:
+            stopped.append(assets.special_problem(link, _in_docs(link, docs)))
+            files.remove(f)
+            continue
+        asset = assets.examine(path, _in_docs(path, docs), docs=True)
+        _publish(files, config, asset, f.src_uri, stopped)
+    return stopped
+
+
+def _in_docs(path: Path, docs: Path) -> str:
+    return f"{docs.name}/{path.relative_to(docs).as_posix()}"
+
+
+def _unpublishable(problems: list) -> str:
+    count = len(problems)
+    head = (f"{count} fichier{'s' if count > 1 else ''} ne peu{'vent' if count > 1 else 't'} "
+            "pas être publié" + ("s" if count > 1 else "") + " ; le site n'est pas construit :")
+    tail = ("Retirez-les du dépôt (un lien symbolique n'est jamais suivi, une clé privée "
+            "jamais publiée) puis relancez (« fichotheque check » les liste).")
+    return "\n".join([head, *(p.format() for p in problems), tail])
 
 
 Parts = tuple[str, ...] | Callable[[], tuple[str, ...]]

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
+from fichotheque import safeyaml
 from fichotheque.content.model import Corpus, Fiche, Module
 from fichotheque.web import pages
 
@@ -30,8 +29,8 @@ def badge_name(project_dir: Path, module: Module) -> str:
     """The badge's name from `badges/<id>.yml`, or the module title if it is not there."""
     path = Path(project_dir) / "badges" / f"{module.badge}.yml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
+        data = safeyaml.load_data(path, project_dir) or {}
+    except safeyaml.YamlError:  # reported by `check` and the badges stage
         data = {}
     name = data.get("name") if isinstance(data, dict) else None
     return str(name) if name else module.title

@@ -6,10 +6,14 @@ address, contact, site URL); pages, PDFs and badges all read it from here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from fichotheque.content.problems import ERROR, Problem
+from fichotheque.errors import UserError
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -91,6 +95,42 @@ def structure_from(extra: dict, site_name: str, site_url: str) -> Structure:
     )
 
 
+EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+# `mkdocs serve` sets site_url to its own local address while previewing.
+LOCAL_PREVIEW_RE = re.compile(r"^http://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?/")
+SAFE_URL_RE = re.compile(r"^https://[^\s<>\"'`]+$")
+_PLAIN_KEYS = ("name", "phone", "address", "description")
+
+
+def check(site: SiteConfig) -> list[Problem]:
+    """Values of `mkdocs.yml` we publish on every page: https URLs, real e-mails, plain text."""
+    found: list[Problem] = []
+
+    def error(key: str, message: str, hint: str) -> None:
+        found.append(Problem(CONFIG_FILE, None, f"« {key} » : {message}", ERROR, hint, "config"))
+
+    https_hint = "écrivez une adresse qui commence par « https:// »"
+    if site.site_url and not (SAFE_URL_RE.match(site.site_url)
+                              or LOCAL_PREVIEW_RE.match(site.site_url)):
+        error("site_url", f"adresse « {site.site_url} » refusée", https_hint)
+    data = site.extra.get("structure") or {}
+    if not isinstance(data, dict):
+        error("extra.structure", "doit contenir des clés (name, url, email…)",
+              "voir le modèle dans mkdocs.yml")
+        return found
+    if data.get("url") and not SAFE_URL_RE.match(str(data["url"])):
+        error("extra.structure.url", f"adresse « {data['url']} » refusée", https_hint)
+    if data.get("email") and not EMAIL_RE.match(str(data["email"])):
+        error("extra.structure.email", f"adresse e-mail « {data['email']} » invalide",
+              "par exemple contact@mon-epn.fr")
+    for key in _PLAIN_KEYS:
+        value = str(data.get(key) or "")
+        if any(c in value for c in "<>") or any(ord(c) < 32 for c in value):
+            error(f"extra.structure.{key}", "contient des signes < ou > ou un caractère invisible",
+                  "écrivez du texte simple")
+    return found
+
+
 def from_mapping(data: dict, project_dir: Path) -> SiteConfig:
     site_name = str(data.get("site_name") or "Fichothèque")
     site_url = str(data.get("site_url") or "")
@@ -110,5 +150,15 @@ def load(project_dir: Path | str = ".") -> SiteConfig:
     """Read `mkdocs.yml` of a project without running MkDocs."""
     project_dir = Path(project_dir).resolve()
     path = project_dir / CONFIG_FILE
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    except FileNotFoundError:
+        raise UserError(f"{CONFIG_FILE} introuvable dans {project_dir}") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{CONFIG_FILE}:{mark.line + 1}" if mark else CONFIG_FILE
+        raise UserError(f"{where}: fichier de configuration illisible — vérifiez "
+                        "l'indentation et les guillemets") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{CONFIG_FILE}: le fichier doit contenir des clés « clé: valeur »")
     return from_mapping(data, project_dir)

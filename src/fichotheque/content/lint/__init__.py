@@ -7,7 +7,8 @@ from the template. Each rule lives in `rules/` and yields `Problem`s with a Fren
 
 Rule ids (the `rule` field of `--format json`): `link-broken`, `link-anchor`, `image-missing`,
 `image-alt`, `image-size`, `image-external`, `html`, `html-unsafe`, `unsafe-url`, `jinja`,
-`length`, `template`.
+`length`, `template`, `path-outside`; the publication policy of the other files (images,
+drawings, kit files, symlinks, private keys) reports `asset`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import logging
 import os
 from pathlib import Path
 
+from fichotheque.content import assets
 from fichotheque.content.lint.cache import LintCache
 from fichotheque.content.lint.linter import TEMPLATE, Limits, Linter
 from fichotheque.content.lint.rules import RULES
@@ -31,14 +33,21 @@ from fichotheque.content.loading import load_corpus
 from fichotheque.content.model import Corpus
 from fichotheque.content.problems import WARNING, Problem, sort_key
 
-__all__ = ["RULES", "SKIP_ENV", "TEMPLATE", "Limits", "Linter", "check", "count_words",
-           "fiche_files", "for_build", "heading_ids", "lint_project", "mask_code", "url_scheme"]
+__all__ = ["RULES", "SKIP_ENV", "TEMPLATE", "Limits", "Linter", "asset_problems", "check",
+           "count_words", "fiche_files", "for_build", "heading_ids", "lint_project", "mask_code",
+           "url_scheme"]
 
 log = logging.getLogger("mkdocs.plugins.fichotheque.lint")
 
 # Test-only switch: build a site even when the content rules fail, to prove that the sanitizer
 # alone keeps hostile content out of the HTML. Never set it to publish a site.
 SKIP_ENV = "FICHOTHEQUE_TESTS_SKIP_LINT"
+
+
+def _regular(paths: list[Path]) -> list[Path]:
+    """Fiche files that are real files: a symlink (to /dev/zero, /etc/passwd…) or a folder
+    named `x.md` is never read; the loader and the publication policy report it."""
+    return [p for p in paths if not p.is_symlink() and p.is_file()]
 
 
 def lint_project(root: Path | str, limits: Limits | None = None,
@@ -56,14 +65,14 @@ def lint_project(root: Path | str, limits: Limits | None = None,
     linter = Linter(root, limits, RULES)
     if not cache:
         problems: list[Problem] = []
-        for path in fiche_files(root):
+        for path in _regular(fiche_files(root)):
             problems.extend(linter.lint(path))
         return problems
 
     store = LintCache.open(root, limits, root / TEMPLATE)
     problems = []
     kept = set()
-    for path in fiche_files(root):
+    for path in _regular(fiche_files(root)):
         rel = path.relative_to(root).as_posix()
         try:
             data = path.read_bytes()
@@ -81,16 +90,27 @@ def lint_project(root: Path | str, limits: Limits | None = None,
     return problems
 
 
+def asset_problems(root: Path | str, corpus: Corpus | None = None) -> list[Problem]:
+    """Problems of the publication policy (`content/assets.py`) not already reported by the
+    loader (a symlinked fiche is reported by both, once)."""
+    corpus = corpus or load_corpus(root)
+    known = set(corpus.problems)
+    return [p for p in assets.project_problems(root) if p not in known]
+
+
 def check(root: Path | str, today: dt.date | None = None) -> tuple[Corpus, list[Problem]]:
-    """Everything `fichotheque check` reports: the contract and the content rules."""
+    """Everything `fichotheque check` reports: the contract, the content rules and the
+    publication policy of the other files."""
     corpus = load_corpus(root, today)
-    problems = [*corpus.problems, *lint_project(root, cache=True, refresh=True)]
+    problems = [*corpus.problems, *lint_project(root, cache=True, refresh=True),
+                *asset_problems(root, corpus)]
     return corpus, sorted(problems, key=sort_key)
 
 
 def for_build(root: Path | str) -> list[Problem]:
-    """Content problems for the MkDocs build; errors stop it unless the test-only switch is on."""
-    problems = lint_project(root, cache=True)
+    """Content problems for the MkDocs build; errors stop it unless the test-only switch is on
+    (the build itself never publishes a refused file, a symlink or a private key)."""
+    problems = [*lint_project(root, cache=True), *asset_problems(root)]
     if os.environ.get(SKIP_ENV) != "1":
         return problems
     log.warning("%s=1 : règles de contenu non bloquantes (réservé aux tests, ne publiez pas "

@@ -25,7 +25,7 @@ from dataclasses import asdict, astuple
 from importlib import metadata
 from pathlib import Path
 
-from fichotheque.content.problems import Problem
+from fichotheque.content.problems import ERROR, WARNING, Problem
 from fichotheque.files import write_atomic
 
 log = logging.getLogger("mkdocs.plugins.fichotheque.lintcache")
@@ -87,13 +87,36 @@ class LintCache:
                 self.changed = True
         except FileNotFoundError:
             pass
-        except (OSError, ValueError) as exc:  # unreadable or corrupt: lint everything again
+        except (OSError, ValueError, RecursionError) as exc:  # unreadable or corrupt: lint again
             log.debug("cache des règles de contenu ignoré (%s)", exc)
             self.changed = True
 
     @classmethod
     def open(cls, root: Path, limits, template: Path) -> LintCache:
         return cls(Path(root) / FOLDER, context(Path(root), limits, template))
+
+    @staticmethod
+    def _problem(data) -> Problem | None:
+        """A stored problem, or None when the entry is damaged (wrong keys or types)."""
+        if not isinstance(data, dict):
+            return None
+        try:
+            problem = Problem(**data)
+        except TypeError:
+            return None
+        fields_ok = (isinstance(problem.path, str) and isinstance(problem.message, str)
+                     and isinstance(problem.rule, str)
+                     and (problem.line is None or (isinstance(problem.line, int)
+                                                   and not isinstance(problem.line, bool)))
+                     and (problem.hint is None or isinstance(problem.hint, str))
+                     and problem.severity in (ERROR, WARNING))
+        return problem if fields_ok else None
+
+    @staticmethod
+    def _facts(deps) -> bool:
+        return isinstance(deps, list) and all(
+            isinstance(fact, list) and len(fact) == 3
+            and isinstance(fact[0], str) and isinstance(fact[1], str) for fact in deps)
 
     @staticmethod
     def digest(data: bytes) -> str:
@@ -105,14 +128,18 @@ class LintCache:
         entry = self.entries.get(rel)
         if not isinstance(entry, dict) or entry.get("sha256") != digest:
             return None
+        deps, stored = entry.get("deps"), entry.get("problems")
+        if not self._facts(deps) or not isinstance(stored, list):
+            return None
+        found = [self._problem(p) for p in stored]
+        if any(p is None for p in found):
+            return None  # a damaged entry is linted again, never trusted
         try:
-            deps = entry["deps"]
-            found = [Problem(**p) for p in entry["problems"]]
-        except (KeyError, TypeError):
+            holds = still_holds(deps)
+        except Exception as exc:  # a fact the linter cannot even check: lint again
+            log.debug("entrée du cache ignorée pour %s (%s)", rel, exc)
             return None
-        if not isinstance(deps, list) or not still_holds(deps):
-            return None
-        return found
+        return found if holds else None
 
     def put(self, rel: str, digest: str, deps: dict[tuple[str, str], object],
             problems: list[Problem]) -> None:

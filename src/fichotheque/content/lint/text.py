@@ -159,9 +159,9 @@ def fiche_files(root: Path) -> list[Path]:
     if not base.is_dir():
         return []
     found = []
-    for folder in sorted(p for p in base.iterdir() if p.is_dir()
+    for folder in sorted(p for p in base.iterdir() if p.is_dir() and not p.is_symlink()
                          and not p.name.startswith((".", "_")) and p.name != "images"):
-        markdown = sorted(folder.glob("*.md"))
+        markdown = sorted(p for p in folder.glob("*.md") if p.is_file() and not p.is_symlink())
         if markdown or (folder / MODULE_FILE).exists():
             found.extend(markdown)
     return found

@@ -17,6 +17,7 @@ RULES = (
     active.emoji,
     structure.length,
     structure.template_leftovers,
+    structure.exercise_material,
     wording.long_sentences,
     wording.vague_links,
     wording.tone,

@@ -1,4 +1,7 @@
-"""Rules on links and images: targets exist, anchors exist, images are local, described, light."""
+"""Rules on links and images: targets exist, anchors exist, images are local, described, light.
+
+A target never leaves `fiches/` (no absolute path, no `../../../../etc/passwd`, no `file:`):
+a fiche only points at files of the repository that the site publishes."""
 
 from __future__ import annotations
 
@@ -38,7 +41,42 @@ def links_and_images(fiche: FicheText, ctx: Linter) -> None:
             _image(ctx, fiche.path, m.group("text"), defs[label][0], lines.line(m.start()))
 
 
+def _file_url(ctx: Linter, url: str, line: int) -> bool:
+    """Report a `file:` URL (a file of the author's computer); True when reported."""
+    if url_scheme(url) != "file":
+        return False
+    ctx.report(ERROR, line, "adresse « file: » interdite (un fichier de votre ordinateur)",
+               "enregistrez le fichier dans le dossier du module et pointez vers lui, ou "
+               "mettez une adresse https://", "unsafe-url")
+    return True
+
+
+def _outside(ctx: Linter, path: Path, target: str, line: int, docs_ok: bool = False) -> bool:
+    """Report a target that is absolute or leaves `fiches/` once resolved against the fiche's
+    folder (links may also name a page of `docs/`, the site's own pages); True when reported."""
+    if target.startswith("/"):
+        ctx.report(ERROR, line, f"chemin absolu « {target} » interdit",
+                   "écrivez un chemin relatif à la fiche, par exemple « images/capture.png » "
+                   "ou « ../module/fiche.md »", "path-outside")
+        return True
+    fiches = posixpath.join(ctx.root.as_posix(), FICHES_DIR)
+    resolved = posixpath.normpath(posixpath.join(path.parent.as_posix(), target))
+    if resolved == fiches or resolved.startswith(fiches + "/"):
+        return False
+    if docs_ok:
+        src_dir = path.parent.relative_to(ctx.root).as_posix()
+        in_docs = posixpath.normpath(posixpath.join(src_dir, target))
+        if not in_docs.startswith("..") and ctx.use("file", ctx.root / DOCS_DIR / in_docs):
+            return False
+    ctx.report(ERROR, line, f"« {target} » sort du dossier fiches/",
+               "une fiche ne pointe que vers des fichiers de fiches/ (ses images sont dans le "
+               "dossier images/ du module)", "path-outside")
+    return True
+
+
 def _url(ctx: Linter, path: Path, url: str, line: int) -> None:
+    if _file_url(ctx, url, line):
+        return
     if unsafe_scheme(ctx, url, line) or url_scheme(url) or url.startswith("//"):
         return
     target, _, anchor = url.partition("#")
@@ -48,14 +86,14 @@ def _url(ctx: Linter, path: Path, url: str, line: int) -> None:
             ctx.report(WARNING, line, f"ancre « #{anchor} » introuvable dans la fiche",
                        "vérifiez le titre de la section visée", "link-anchor")
         return
-    if target.startswith("/") or target.endswith("/"):
-        return  # site paths: MkDocs' own link validation reports them
+    if _outside(ctx, path, target, line, docs_ok=True) or target.endswith("/"):
+        return  # folder links: MkDocs' own link validation reports them
     found = resolve(ctx, path, target)
     if target.endswith(".md"):
         if found is None:
             ctx.report(ERROR, line, f"lien vers « {target} » : fiche introuvable",
                        _suggest(ctx, path, target), "link-broken")
-        elif anchor and found.suffix == ".md":
+        elif anchor and found.suffix == ".md" and not found.is_symlink():  # never read one
             ids = ctx.anchors(found)
             if ids is not None and anchor not in ids:
                 ctx.report(WARNING, line, f"ancre « #{anchor} » introuvable dans « {target} »",
@@ -123,7 +161,7 @@ def _image(ctx: Linter, path: Path, alt: str, url: str, line: int) -> None:
         ctx.report(ERROR, line, "image sans texte alternatif",
                    "décrivez l'image entre les crochets : ![Capture de l'écran d'accueil](…)",
                    "image-alt")
-    if unsafe_scheme(ctx, url, line):
+    if _file_url(ctx, url, line) or unsafe_scheme(ctx, url, line):
         return
     if url_scheme(url) or url.startswith("//"):
         ctx.report(ERROR, line, f"image chargée depuis un autre site ({url})",
@@ -134,6 +172,8 @@ def _image(ctx: Linter, path: Path, alt: str, url: str, line: int) -> None:
     if not target:
         ctx.report(ERROR, line, "image sans adresse", "indiquez le fichier : ![…](images/x.png)",
                    "image-missing")
+        return
+    if _outside(ctx, path, target, line):
         return
     found = resolve(ctx, path, target)
     if found is None:

@@ -1,10 +1,28 @@
-"""Rules on the fiche as a handout: length for two printed pages, text left from the template."""
+"""Rules on the fiche as a handout: length for two printed pages, text left from the template,
+an exercise whose material is missing from the kit."""
 
 from __future__ import annotations
 
+import re
+
+from fichotheque.content import facilitator
 from fichotheque.content.lint.linter import FicheText, Linter
 from fichotheque.content.lint.text import count_words
+from fichotheque.content.model import scan_sections
 from fichotheque.content.problems import ERROR, WARNING
+
+# Words of an exercise that name a material to hand out (calibrated on the fiches: « le
+# fichier » alone is too often the learner's own download, « le formulaire » an online one).
+_DOCUMENTS = (r"(?:document|fichier|formulaire|texte|modèle|dossier|e-mail|email|courriel|"
+              r"mail|SMS|message|facture|courrier|lettre|offre|page|feuille|fiche|carte|"
+              r"image|photo|tableau|CV|liste|grille)s?")
+MATERIAL_WORDS = re.compile(
+    r"\bkits?\b"  # « le kit d'exercice », « dans le kit »
+    rf"|\b{_DOCUMENTS}\s+(?:d['’]exemple|d['’]exercices?|d['’]entraînement)\b"
+    rf"|\b{_DOCUMENTS}\s+(?:fourni|distribué|imprimé)e?s?\b"
+    r"|\b(?:fourni|distribué|imprimé|photocopié)e?s?\s+par\s+l['’]animat"
+    r"|\b[\w-]+\.(?:txt|csv|odt|ods|docx|xlsx)\b",  # a named practice file
+    re.IGNORECASE)
 
 
 def length(fiche: FicheText, ctx: Linter) -> None:
@@ -37,3 +55,28 @@ def template_leftovers(fiche: FicheText, ctx: Linter) -> None:
                    f"{'s' if len(found) > 1 else ''} du modèle encore présente"
                    f"{'s' if len(found) > 1 else ''}",
                    "remplacez le texte d'exemple du modèle par le vôtre", "template")
+
+
+def exercise_material(fiche: FicheText, ctx: Linter) -> None:
+    """An exercise that names a material (« le kit d'exercice », « l'e-mail d'exemple »,
+    « fichier.csv ») while the fiche has no kit folder `fiches/<module>/<slug>/`."""
+    doc = fiche.doc
+    h2 = [s for s in scan_sections(doc.body, doc.body_line) if s.level == 2]
+    start = next((s for s in h2 if s.title == facilitator.EXERCISE_SECTION), None)
+    if start is None:
+        return
+    end = next((s.line for s in h2 if s.line > start.line), doc.body_line + len(
+        doc.body.splitlines()))
+    masked = fiche.masked.splitlines()  # code spans and blocks show text, they name nothing
+    found = []
+    for number in range(start.line + 1, end):
+        m = MATERIAL_WORDS.search(masked[number - doc.body_line])
+        if m:
+            found.append((number, m.group(0)))
+    if not found or ctx.use("dir", fiche.path.parent / fiche.path.stem):
+        return
+    for number, words in found:
+        ctx.report(WARNING, number, f"l'exercice parle de « {words} », mais la fiche n'a pas "
+                   "de kit d'exercice", f"créez le dossier {ctx.key(fiche.path)[:-3]}/ avec "
+                   "une page Markdown par document à imprimer (voir le guide de rédaction), "
+                   "ou décrivez le document dans l'exercice", "kit")

@@ -127,6 +127,26 @@
     return new Response(stream).arrayBuffer().then(function (b) { return new Uint8Array(b); });
   }
 
+  /* How many chunks (iTXt, tEXt, zTXt), anywhere in the file, carry the `openbadges` keyword.
+     More than one is ambiguous: which one was issued? The image is then not a valid badge. */
+  function bakedCount(buffer) {
+    var bytes = new Uint8Array(buffer), view = new DataView(buffer), pos = 8, count = 0;
+    var keyword = "openbadges";
+    while (pos + 8 <= bytes.length) {
+      var length = view.getUint32(pos);
+      var type = String.fromCharCode(bytes[pos + 4], bytes[pos + 5], bytes[pos + 6], bytes[pos + 7]);
+      if (type === "iTXt" || type === "tEXt" || type === "zTXt") {
+        var match = bytes.length >= pos + 9 + keyword.length && bytes[pos + 8 + keyword.length] === 0;
+        for (var i = 0; match && i < keyword.length; i++) {
+          match = bytes[pos + 8 + i] === keyword.charCodeAt(i);
+        }
+        if (match) { count++; }
+      }
+      pos += 12 + length;
+    }
+    return count;
+  }
+
   /* Resolves to the baked text, or null when there is none. */
   function unbake(buffer) {
     var bytes = new Uint8Array(buffer);
@@ -308,6 +328,11 @@
     if (!isPng(new Uint8Array(buffer))) {
       return Promise.resolve(verdict("pas un badge",
         "Ce fichier n'est pas une image PNG : ce n'est pas un badge."));
+    }
+    if (bakedCount(buffer) > 1) {
+      return Promise.resolve(verdict("modifié", "L'image contient plusieurs assertions Open " +
+        "Badges : on ne peut pas savoir laquelle a été délivrée. Elle a été modifiée après sa " +
+        "délivrance, ce badge n'est donc pas valide."));
     }
     return Promise.all([unbake(buffer), site()]).then(function (got) {
       var text = got[0], info = got[1];
