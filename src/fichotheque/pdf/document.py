@@ -29,7 +29,8 @@ FICHE, FACILITATOR, BOOKLET, KIT = "fiche", "animateur", "livret", "exercices"
 KIND_LABELS = {FICHE: "fiche", FACILITATOR: "version animateur", BOOKLET: "livret",
                KIT: "matériel pour l'exercice"}
 
-MD_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc",
+MD_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "sane_lists",
+                 "tables", "toc",
                  "pymdownx.details", "pymdownx.superfences")
 MD_CONFIG = {"tables": {"use_align_attribute": True}}
 FACILITATOR_TITLE = re.compile(r"^\s*Pour l['\u2019]animat", re.IGNORECASE)
