@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import hashlib
 import os
 import re
 import shutil
@@ -190,6 +191,25 @@ def replace_dir(new: Path | str, target: Path | str) -> None:
     _fsync_dir(target.parent)
 
 
+def _fresh_work_dir(path: Path) -> Path:
+    """An empty `<path>.tmp-<pid>` beside `path`, after deleting what killed runs left."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale(path.parent, path.name)
+    work = path.with_name(f"{path.name}.{TMP}-{os.getpid()}")
+    remove(work)
+    work.mkdir()
+    return work
+
+
+def sha256_file(path: Path | str) -> str:
+    """The SHA-256 of a file, read by blocks (PDFs, ZIPs)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 @contextlib.contextmanager
 def building_dir(target: Path | str) -> Iterator[Path]:
     """A fresh folder `<target>.tmp-<pid>` beside `target`; it replaces `target` on success.
@@ -198,11 +218,7 @@ def building_dir(target: Path | str) -> Iterator[Path]:
     a `kill -9` leaves the fresh folder, which the next run deletes.
     """
     target = Path(os.path.realpath(target))  # a symlinked site folder: build beside the real one
-    target.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale(target.parent, target.name)
-    work = target.with_name(f"{target.name}.{TMP}-{os.getpid()}")
-    remove(work)
-    work.mkdir()
+    work = _fresh_work_dir(target)
     try:
         mode = stat.S_IMODE(target.stat().st_mode) if target.is_dir() else None
         yield work
@@ -218,12 +234,7 @@ def building_dir(target: Path | str) -> Iterator[Path]:
 @contextlib.contextmanager
 def scratch_dir(path: Path | str) -> Iterator[Path]:
     """A private working folder `<path>.tmp-<pid>`, always deleted at the end."""
-    path = Path(path).absolute()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale(path.parent, path.name)
-    work = path.with_name(f"{path.name}.{TMP}-{os.getpid()}")
-    remove(work)
-    work.mkdir()
+    work = _fresh_work_dir(Path(path).absolute())
     try:
         yield work
     except BaseException as exc:

@@ -274,3 +274,20 @@ def test_real_corpus_has_both_pdfs_per_fiche_within_two_pages(built_site):
         text = text_of(PdfReader(built_site / module.url / f"{module.slug}.pdf"))
         for fiche in module.fiches:
             assert re.sub(r"\s+", " ", fiche.title) in text, fiche.title
+
+
+def test_a_numbered_list_after_a_paragraph_keeps_its_numbers_on_paper(tmp_path):
+    """« 8. » after a bold sub-heading prints 8 (WeasyPrint ignores `start` by itself)."""
+    body = fiche_text().replace(
+        "2. Les assembler en une phrase de passe.\n",
+        "2. Les assembler en une phrase de passe.\n\n**Sur un ordinateur**\n\n"
+        "8. Ouvrir le coffre numéroté huit.\n9. Fermer le coffre numéroté neuf.\n")
+    files = {**small_corpus(), "fiches/securite/mots-de-passe.md": body}
+    project = make_project(tmp_path / "projet", files)
+    build_pdfs(project)
+    reader = PdfReader(project / "site/fiches/securite/mots-de-passe/mots-de-passe.pdf")
+    # the layout mode reads list markers too
+    text = " ".join(" ".join(page.extract_text(extraction_mode="layout").split())
+                    for page in reader.pages)
+    assert "8. Ouvrir le coffre" in text and "9. Fermer le coffre" in text
+    assert "1. Ouvrir le coffre" not in text

@@ -6,7 +6,6 @@ A private key is never packed, whatever its name (`check_no_private_key`).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import zipfile
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from fichotheque.files import (
     commit_file,
     name_error,
     scratch_dir,
+    sha256_file,
     temp_path,
     write_atomic,
 )
@@ -109,14 +109,6 @@ def write_zip(target: Path, entries: list[tuple[str, Path | bytes]], when: dt.da
         name_error(exc, tmp)
         raise
     return target
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def write_sha256sums(output: Path) -> Path:

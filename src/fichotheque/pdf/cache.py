@@ -12,12 +12,11 @@ an unreadable manifest only costs a full render.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from pathlib import Path
 
-from fichotheque.files import clean_stale, write_atomic
+from fichotheque.files import clean_stale, sha256_file, write_atomic
 
 log = logging.getLogger("mkdocs.plugins.fichotheque.pdf")
 
@@ -30,14 +29,6 @@ TAIL = 2048  # the end-of-file marker sits in the last bytes (a few newlines may
 # Files already checked in this process, by (path, size, mtime): the plan and the copy into the
 # site both ask, and hashing thousands of PDFs twice would be wasted.
 _checked: dict[tuple[str, int, int], str] = {}
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def looks_whole(path: Path, size: int) -> bool:
@@ -101,7 +92,7 @@ class PdfCache:
         try:
             if not looks_whole(path, st.st_size):
                 return False
-            digest = sha256_of(path)
+            digest = sha256_file(path)
         except OSError:
             return False
         if expected is not None and digest != expected:
@@ -132,7 +123,7 @@ class PdfCache:
         """Record a PDF just written at `path(key)` (its size and SHA-256 are taken now)."""
         path = self.path(key)
         st = path.stat()
-        digest = sha256_of(path)
+        digest = sha256_file(path)
         _checked[(str(path), st.st_size, st.st_mtime_ns)] = digest
         self.entries[key] = {"output": output, "pages": pages, "size": st.st_size,
                              "sha256": digest}

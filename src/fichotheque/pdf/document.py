@@ -144,9 +144,15 @@ class _Links:
         return value
 
 
+_OL_START = re.compile(r'<ol start="(\d{1,4})">')
+
+
 def _clean(html: str, links: _Links) -> str:
-    return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, attribute_filter=links,
+    html = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, attribute_filter=links,
                      url_schemes=URL_SCHEMES, link_rel=None)
+    # WeasyPrint ignores `start`: a list that goes on after a paragraph (« 8. ») sets its counter.
+    return _OL_START.sub(lambda m: f'<ol start="{m[1]}" style="counter-reset: list-item '
+                         f'{int(m[1]) - 1}">', html)
 
 
 def body_html(fiche: Fiche, site: SiteConfig, facilitator: bool) -> tuple[str, set[Path]]:

@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from fichotheque.content import plaintext
 from fichotheque.content.model import Corpus, Fiche, Module
 from fichotheque.web.settings import SiteConfig
 
@@ -180,13 +181,10 @@ def module_cards(corpus: Corpus, prefix: str = "") -> str:
 @cache
 def icon_svg(name: str) -> str:
     """Inline SVG of a Material icon (`material/shield-lock`), or an empty string."""
-    try:
-        import material
-
-        path = Path(material.__file__).parent / "templates" / ".icons" / f"{name}.svg"
-        return path.read_text(encoding="utf-8") if path.is_file() else ""
-    except ImportError:  # pragma: no cover - material is a dependency
+    folder = plaintext.material_icons()
+    if folder is None or plaintext.icon_problem(name):
         return ""
+    return (folder / f"{name}.svg").read_text(encoding="utf-8")
 
 
 def theme_dir() -> Path:
