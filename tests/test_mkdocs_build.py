@@ -73,6 +73,8 @@ def real_module_project(base: Path, module: str = MODULE) -> Path:
     shutil.copy2(ROOT / "fiches" / "MODELE.md", project / "fiches" / "MODELE.md")
     folder = project / "fiches" / module
     present = {p.stem for p in folder.glob("*.md")}
+    # Its positioning quiz may name fiches of other modules: not part of this copy.
+    (folder / "_positionnement.yml").unlink(missing_ok=True)
     module_yml = folder / "_module.yml"
     module_yml.write_text("".join(
         line for line in module_yml.read_text(encoding="utf-8").splitlines(keepends=True)

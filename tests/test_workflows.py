@@ -321,7 +321,7 @@ def _declared() -> tuple[set[str], dict[str, set[str]]]:
 
 def _third_party_imports(folders: list[str], skip: set[str]) -> dict[str, set[str]]:
     """Top-level module → files importing it, for modules that are neither stdlib nor ours."""
-    local = {"fichotheque", "__future__"}
+    local = {"fichotheque", "__future__", "tests"}  # `tests` is the test suite's own package
     files = [p for f in folders if (ROOT / f).is_dir() for p in (ROOT / f).rglob("*.py")]
     for path in files:
         local.add(path.stem)

@@ -252,3 +252,24 @@ def _shown(path: Path, root: Path | None) -> str:
         except ValueError:
             pass
     return str(path)
+
+
+def line_at(node, *path) -> int | None:
+    """File line of the value at `path` (mapping keys and list indexes) in a node tree.
+
+    Falls back to the nearest parent found, so a message always has a line when the file has one.
+    """
+    line = node.start_mark.line + 1 if node is not None else None
+    for step in path:
+        if isinstance(node, yaml.MappingNode):
+            found = next((v for k, v in node.value if str(k.value) == str(step)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) \
+                and 0 <= step < len(node.value):
+            found = node.value[step]
+        else:
+            found = None
+        if found is None:
+            break
+        node = found
+        line = node.start_mark.line + 1
+    return line

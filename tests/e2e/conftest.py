@@ -9,8 +9,10 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import subprocess
 import sys
 import threading
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -108,3 +110,33 @@ def new_page(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+# -- the offline mirror of the repository, built once per session (`make mirror`) ----------
+ROOT = Path(__file__).resolve().parents[2]
+DAY = "2026-11-22"
+
+
+def _build(output: Path, *extra: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "fichotheque", "--root", str(ROOT), "mirror",
+               "--output", str(output), "--date", DAY, *extra]
+    return subprocess.run(command, capture_output=True, text=True,
+                          env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+
+
+@pytest.fixture(scope="session")
+def mirror_zip(tmp_path_factory) -> Path:
+    """The repository's mirror (and its ZIM), built once per session like `make mirror`."""
+    output = tmp_path_factory.mktemp("dist")
+    result = _build(output, "--zim")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Miroir hors ligne prêt" in result.stdout
+    return output / f"fichotheque-{DAY}.zip"
+
+
+@pytest.fixture(scope="session")
+def unzipped(mirror_zip, tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("cle-usb")
+    with zipfile.ZipFile(mirror_zip) as archive:
+        archive.extractall(folder)
+    return folder

@@ -26,6 +26,9 @@ PAGES = [
     "a-propos/",
     "badges/obtenir/",
     "badges/verifier/",
+    "parcours/",
+    "parcours/premiers-pas-smartphone/",
+    "positionnement/",
 ]
 BLOCKING = {"serious", "critical"}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]

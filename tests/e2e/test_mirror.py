@@ -7,46 +7,15 @@ request that is not file:// is aborted and recorded, and must never happen.
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
-import sys
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-import pytest
-
 from fichotheque.mirror import offline as mirror
+from tests.e2e.conftest import _build
 
-ROOT = Path(__file__).resolve().parents[2]
-DAY = "2026-11-22"
 FICHE = "fiches/securite/reconnaitre-hameconnage.html"
-
-
-def _build(output: Path, *extra: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "fichotheque", "--root", str(ROOT), "mirror",
-               "--output", str(output), "--date", DAY, *extra]
-    return subprocess.run(command, capture_output=True, text=True,
-                          env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
-
-
-@pytest.fixture(scope="session")
-def mirror_zip(tmp_path_factory) -> Path:
-    """The repository's mirror (and its ZIM), built once per session like `make mirror`."""
-    output = tmp_path_factory.mktemp("dist")
-    result = _build(output, "--zim")
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Miroir hors ligne prêt" in result.stdout
-    return output / f"fichotheque-{DAY}.zip"
-
-
-@pytest.fixture(scope="session")
-def unzipped(mirror_zip, tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("cle-usb")
-    with zipfile.ZipFile(mirror_zip) as archive:
-        archive.extractall(folder)
-    return folder
 
 
 def _offline_page(new_page, unzipped: Path, path: str = "index.html"):

@@ -32,7 +32,7 @@ from fichotheque.content.problems import ERROR, WARNING, Problem
 
 RULE = "asset"
 CHECKED_DIRS = ("fiches", "docs")  # the type policy applies here (the site publishes them)
-LINK_FREE_DIRS = ("fiches", "docs", "badges")  # no symlink at all
+LINK_FREE_DIRS = ("fiches", "docs", "badges", "parcours")  # no symlink at all
 IMAGE_FORMATS = {".png": {"PNG"}, ".jpg": {"JPEG", "MPO"}, ".jpeg": {"JPEG", "MPO"},
                  ".webp": {"WEBP"}, ".gif": {"GIF"}, ".ico": {"ICO"}}
 OPENDOCUMENT = {".odt": "application/vnd.oasis.opendocument.text",

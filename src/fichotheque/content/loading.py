@@ -6,12 +6,13 @@ every problem found, each with its place.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from pathlib import Path
 
 from fichotheque import safeyaml
-from fichotheque.content import assets, handout, order
+from fichotheque.content import assets, handout, order, parcours, quiz
 from fichotheque.content.contract import Collector, check_meta, check_sections
 from fichotheque.content.frontmatter import FrontMatterError, split
 from fichotheque.content.model import (
@@ -118,7 +119,8 @@ def load_corpus(root: Path | str, today: dt.date | None = None) -> Corpus:
     """Load and validate every module and fiche under `<root>/fiches/` (memoized by stat)."""
     root = Path(root).resolve()
     today = today or dt.date.today()
-    key = (str(root), today, _fingerprint(root / FICHES_DIR))
+    key = (str(root), today, _fingerprint(root / FICHES_DIR),
+           _fingerprint(root / parcours.PARCOURS_DIR))
     corpus = _LOADED.get(key)
     if corpus is None:
         corpus = _load_corpus(root, today)
@@ -171,7 +173,11 @@ def _load_corpus(root: Path, today: dt.date) -> Corpus:
     modules.sort(key=lambda m: (m.order, m.slug))
     _check_unique(modules, root, problems)
     order.check(modules, module_lines, problems)
-    return Corpus(root, tuple(modules), tuple(problems))
+    by_slug = {f.slug: f for m in modules for f in m.fiches}
+    modules = [dataclasses.replace(m, quiz=quiz.load(m.path, root, m.title, by_slug, problems))
+               for m in modules]
+    paths = parcours.load_all(root, by_slug, problems, today)
+    return Corpus(root, tuple(modules), tuple(problems), paths)
 
 
 def _check_unique(modules: list[Module], root: Path, problems: list[Problem]) -> None:

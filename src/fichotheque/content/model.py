@@ -163,6 +163,7 @@ class Module:
     badge: str
     fiches: tuple[Fiche, ...] = ()  # in the module's pedagogical order
     sequence: tuple[str, ...] = ()  # `fiches:` of `_module.yml`, other modules' slugs included
+    quiz: object = None  # its positioning quiz (`quiz.Quiz`), if it has one
 
     @property
     def see_also(self) -> tuple[str, ...]:
@@ -186,6 +187,11 @@ class Corpus:
     root: Path
     modules: tuple[Module, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
+    parcours: tuple = ()  # `parcours.Parcours` of `parcours/`, by file name
+
+    def parcours_of(self, slug: str) -> tuple:
+        """The parcours that hold the fiche `slug`."""
+        return tuple(p for p in self.parcours if slug in p.fiche_slugs)
 
     @property
     def fiches(self) -> tuple[Fiche, ...]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from fichotheque.content import facilitator as voices
 from fichotheque.content.model import FICHES_DIR, Corpus, Fiche, Module
 from fichotheque.files import write_atomic
-from fichotheque.pdf import document
+from fichotheque.pdf import document, parcours_docs
 from fichotheque.pdf.cache import PdfCache
 from fichotheque.pdf.document import (
     BOOKLET,
@@ -37,10 +37,11 @@ from fichotheque.web.settings import SiteConfig
 MAX_PAGES = 2
 
 # Bump when the rendering changes in a way the templates and stylesheet do not show.
-RENDER_VERSION = "3"  # 2: booklets assembled from the fiche PDFs; 3: kits, kit in plan
+RENDER_VERSION = "4"  # 2: booklets assembled from the fiche PDFs; 3: kits; 4: parcours, quizzes
 STYLESHEET = "assets/fichotheque-print.css"  # under theme/, also served to browsers
 TEMPLATES = ("print_base.html", "print_macros.html", "print_fiche.html", "print_booklet.html",
-             "print_kit.html")
+             "print_kit.html", "print_parcours.html", "print_parcours_booklet.html",
+             "print_quiz.html")
 CACHE_DIR = Path(".cache") / "pdf"
 
 
@@ -135,16 +136,17 @@ def _code_fingerprint() -> str:
     """The code that turns a fiche into print HTML: a change invalidates the plan memo."""
     digest = hashlib.sha256(_design_fingerprint().encode())
     # facilitator.py cuts the body into the learner and facilitator versions.
-    for module in (__file__, document.__file__, pages.__file__, voices.__file__):
+    for module in (__file__, document.__file__, pages.__file__, voices.__file__,
+                   parcours_docs.__file__):
         digest.update(Path(module).read_bytes())
     return digest.hexdigest()
 
 
-def _input_key(kind: str, output: str, module: Module, files: list[Path], site: SiteConfig,
+def _input_key(kind: str, output: str, module: Module | None, files: list[Path], site: SiteConfig,
                assets: str) -> str:
     """Hash of everything a job's HTML is made from (not of the HTML itself)."""
     meta = (module.slug, module.title, module.description, module.order, module.colour,
-            module.icon, module.badge)
+            module.icon, module.badge) if module is not None else ()
     digest = hashlib.sha256(f"{_code_fingerprint()}|{kind}|{output}|{meta!r}|{site!r}|"
                             f"{assets}\n".encode())
     for path in files:  # names too: a renamed kit page moves in its PDF
@@ -206,6 +208,7 @@ def plan(corpus: Corpus, site: SiteConfig, memo_dir: Path | None = None) -> list
             used[ident] = known
         return known
 
+    learner: dict[str, tuple[str, str]] = {}  # slug: (title, key of its learner PDF)
     for module in corpus.modules:
         assets = _assets(module.path) if store else ""
         parts = []
@@ -222,6 +225,7 @@ def plan(corpus: Corpus, site: SiteConfig, memo_dir: Path | None = None) -> list
                                                                         f, m, site, a))
                 if kind == FICHE:
                     parts.append((fiche.title, key))
+                    learner[fiche.slug] = (fiche.title, key)
             if kit_pages:
                 job(KIT, kit_pdf_path(fiche), f"{fiche.rel_path[:-3]}/", fiche.kit_dir.resolve(),
                     module, [fiche.path, *kit_pages], assets,
@@ -230,6 +234,7 @@ def plan(corpus: Corpus, site: SiteConfig, memo_dir: Path | None = None) -> list
             job(BOOKLET, booklet_path(module), f"{FICHES_DIR}/{module.slug}/_module.yml",
                 module.path.resolve(), module, [f.path for f in module.fiches], assets,
                 lambda m=module: booklet_document(m, site), tuple(parts))
+    _paths_and_quizzes(corpus, site, job, learner, root)
     if memo_dir and any(memo.get(k) != v for k, v in used.items()):
         # Entries of other plans stay while their PDF is cached (the offline mirror's).
         kept = {k: v for k, v in memo.items() if store.pages(v) is not None}
@@ -239,3 +244,31 @@ def plan(corpus: Corpus, site: SiteConfig, memo_dir: Path | None = None) -> list
     return jobs
 
 
+
+
+def _paths_and_quizzes(corpus: Corpus, site: SiteConfig, job, learner: dict, root: Path) -> None:
+    """Jobs of the parcours (plan, booklet, carnet, attestation) and of the quizzes (paper
+    questions, mediator's grid). Their inputs span modules: the whole corpus is their input."""
+    everything = [f.path for f in corpus.fiches]
+    for parcours in corpus.parcours:
+        inputs = [parcours.path, *everything]
+        source = parcours.rel_path
+        for kind, build in ((parcours_docs.PLAN, parcours_docs.plan_document),
+                            (parcours_docs.CARNET, parcours_docs.carnet_document),
+                            (parcours_docs.ATTESTATION, parcours_docs.attestation_document)):
+            job(f"parcours-{kind}", parcours_docs.parcours_pdf_path(parcours, kind), source, root,
+                None, inputs, "", lambda p=parcours, b=build: b(p, corpus, site))
+        parts = tuple(learner[slug] for slug in parcours.fiche_slugs if slug in learner)
+        job(BOOKLET, parcours_docs.parcours_pdf_path(parcours, parcours_docs.PARCOURS_BOOKLET),
+            source, root, None, inputs, "",
+            lambda p=parcours: parcours_docs.booklet_document(p, corpus, site), parts)
+    for module in corpus.modules:
+        if module.quiz is None:
+            continue
+        quiz_file = module.path / "_positionnement.yml"
+        for kind, grid in ((parcours_docs.QUIZ, False), (parcours_docs.GRID, True)):
+            job(f"positionnement-{kind}", parcours_docs.quiz_pdf_path(module, kind),
+                module.quiz.rel_path, module.path.resolve(), module,
+                [quiz_file, *everything, *(p.path for p in corpus.parcours)],
+                _assets(module.path),
+                lambda m=module, g=grid: parcours_docs.quiz_document(m, corpus, site, g))

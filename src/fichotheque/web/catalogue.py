@@ -21,7 +21,7 @@ from fichotheque.files import write_atomic
 from fichotheque.web import pages
 from fichotheque.web.settings import SiteConfig
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 CATALOGUE_JSON = "catalogue.json"
 SCHEMA_JSON = "catalogue.schema.json"
 CATALOGUE_URI = "catalogue/index.md"
@@ -67,7 +67,7 @@ def competence_record(code: str) -> dict:
             "framework_name": comp.framework_name, "label": comp.label}
 
 
-def fiche_record(fiche: Fiche, site: SiteConfig) -> dict:
+def fiche_record(fiche: Fiche, site: SiteConfig, corpus: Corpus | None = None) -> dict:
     urls = {key: site_url(site, path) for key, path in fiche_paths(fiche).items()}
     source = None
     if fiche.source:
@@ -92,6 +92,7 @@ def fiche_record(fiche: Fiche, site: SiteConfig) -> dict:
         "tags": list(fiche.tags),
         "source": source,
         "urls": urls,
+        "parcours": [p.slug for p in corpus.parcours_of(fiche.slug)] if corpus else [],
     }
 
 
@@ -107,6 +108,31 @@ def module_record(module: Module, site: SiteConfig) -> dict:
         "total_duration": module.total_duration,
         "url": site_url(site, module.url),
         "booklet_pdf": site_url(site, f"{module.url}{module.slug}.pdf"),
+        "quiz_url": site_url(site, module.quiz.url) if module.quiz else None,
+    }
+
+
+PARCOURS_DOCUMENTS = {"plan": "plan", "booklet": "livret", "carnet": "carnet",
+                      "attestation": "attestation"}
+
+
+def parcours_record(parcours, corpus: Corpus, site: SiteConfig) -> dict:
+    ids = {f.slug: f"{f.module}/{f.slug}" for f in corpus.fiches}
+    return {
+        "slug": parcours.slug,
+        "title": parcours.title,
+        "goal": parcours.goal,
+        "audience": list(parcours.audience),
+        "level": parcours.level,
+        "pass_numerique": parcours.pass_numerique,
+        "total_duration": parcours.total_duration,
+        "updated": parcours.updated.isoformat(),
+        "prerequisites": list(parcours.prerequisites),
+        "url": site_url(site, parcours.url),
+        "documents": {key: site_url(site, f"{parcours.url}{parcours.slug}-{suffix}.pdf")
+                      for key, suffix in PARCOURS_DOCUMENTS.items()},
+        "sessions": [{"number": s.number, "title": s.title, "duration": s.duration,
+                      "fiches": [ids[slug] for slug in s.fiches]} for s in parcours.sessions],
     }
 
 
@@ -128,7 +154,8 @@ def document(corpus: Corpus, site: SiteConfig) -> dict:
         "updated": latest.isoformat() if latest else None,
         "count": len(corpus.fiches),
         "modules": [module_record(m, site) for m in corpus.modules],
-        "fiches": [fiche_record(f, site) for f in corpus.fiches],
+        "fiches": [fiche_record(f, site, corpus) for f in corpus.fiches],
+        "parcours": [parcours_record(p, corpus, site) for p in corpus.parcours],
     }
 
 
@@ -221,6 +248,7 @@ def filter_options(corpus: Corpus) -> dict:
     durations = [f.duration for f in fiches] or [0]
     return {
         "modules": [(m.slug, m.title) for m in corpus.modules if m.fiches],
+        "parcours": [(p.slug, p.title) for p in corpus.parcours],
         "levels": [(k, v) for k, v in LEVELS.items() if k in used_levels],
         "audiences": [(k, v) for k, v in AUDIENCES.items() if k in used_audiences],
         "competences": list(groups.items()),
@@ -241,6 +269,7 @@ def rows(corpus: Corpus, use_directory_urls: bool) -> list[dict]:
                 "sort_title": fold(f.title),
                 "competences": [competence_short(c) for c in f.competences],
                 "tag_keys": "|".join(tag_key(t) for t in f.tags),
+                "parcours": " ".join(p.slug for p in corpus.parcours_of(f.slug)),
             })
     return result
 

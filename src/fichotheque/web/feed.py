@@ -39,11 +39,12 @@ def _id(site: SiteConfig, path: str) -> str:
     return site.absolute_url(path) if site.site_url else f"tag:fichotheque,2026:{path}"
 
 
-def entries(corpus: Corpus, limit: int = MAX_ENTRIES) -> list[Fiche]:
-    """Fiches by `updated`, newest first; stable order for fiches updated the same day."""
-    order = {f.src_uri: i for i, f in enumerate(corpus.fiches)}
-    ranked = sorted(corpus.fiches, key=lambda f: (-f.updated.toordinal(), order[f.src_uri]))
-    return ranked[:limit]
+def entries(corpus: Corpus, limit: int = MAX_ENTRIES) -> list:
+    """Fiches and parcours by `updated`, newest first; stable order for those of the same day
+    (fiches in module order, then parcours by name)."""
+    items = [*corpus.fiches, *corpus.parcours]
+    ranked = sorted(enumerate(items), key=lambda pair: (-pair[1].updated.toordinal(), pair[0]))
+    return [item for _, item in ranked[:limit]]
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs) -> ET.Element:
@@ -63,7 +64,8 @@ def build(corpus: Corpus, site: SiteConfig, limit: int = MAX_ENTRIES) -> str:
     _sub(root, "id", _id(site, FEED_XML))
     _sub(root, "link", rel="self", type=MEDIA_TYPE, href=_url(site, FEED_XML))
     _sub(root, "link", rel="alternate", type="text/html", href=_url(site, "") or "./")
-    latest = max((f.updated for f in corpus.fiches), default=dt.date(2026, 1, 1))
+    latest = max((f.updated for f in (*corpus.fiches, *corpus.parcours)),
+                 default=dt.date(2026, 1, 1))
     _sub(root, "updated", _timestamp(latest))
     author = _sub(root, "author")
     _sub(author, "name", site.structure.name)
@@ -72,6 +74,9 @@ def build(corpus: Corpus, site: SiteConfig, limit: int = MAX_ENTRIES) -> str:
     _sub(root, "generator", "Fichothèque")
     modules = {m.slug: m for m in corpus.modules}
     for fiche in chosen:
+        if not isinstance(fiche, Fiche):
+            _parcours_entry(root, fiche, site)
+            continue
         paths = fiche_paths(fiche)
         entry = _sub(root, "entry")
         _sub(entry, "title", fiche.title)
@@ -89,6 +94,20 @@ def build(corpus: Corpus, site: SiteConfig, limit: int = MAX_ENTRIES) -> str:
         _sub(entry, "rights", f"{lic.short_name} — {lic.url}" if lic else fiche.licence)
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _parcours_entry(root: ET.Element, parcours, site: SiteConfig) -> None:
+    entry = _sub(root, "entry")
+    _sub(entry, "title", f"Parcours : {parcours.title}")
+    _sub(entry, "id", _id(site, parcours.url))
+    _sub(entry, "link", rel="alternate", type="text/html", href=_url(site, parcours.url))
+    _sub(entry, "link", rel="enclosure", type="application/pdf",
+         href=_url(site, f"{parcours.url}{parcours.slug}-plan.pdf"),
+         title="Plan du parcours pour l'animateur (PDF)")
+    _sub(entry, "updated", _timestamp(parcours.updated))
+    _sub(entry, "summary", parcours.goal)
+    _sub(entry, "category", term="parcours", label="Parcours")
+    _sub(_sub(entry, "author"), "name", site.structure.name)
 
 
 def write(site_dir: Path, corpus: Corpus, site: SiteConfig) -> Path:

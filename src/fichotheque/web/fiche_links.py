@@ -102,6 +102,7 @@ def order_links(corpus: Corpus, fiche: Fiche, directory_urls: bool) -> tuple[str
         before = _late(f'\n<p class="fiche-avant" data-search-exclude><strong>À faire '
                        f"avant :</strong> {links}.</p>\n")
     module = corpus.module(fiche.module)
+    paths = parcours_html(corpus, fiche, directory_urls)
     following = corpus.next_fiche(fiche)
     if following is not None:
         link = (f'<a href="{html.escape(href(following))}" rel="next">Fiche suivante : '
@@ -111,7 +112,24 @@ def order_links(corpus: Corpus, fiche: Fiche, directory_urls: bool) -> tuple[str
         link = (f'Dernière fiche du module. <a href="{back}">Retour au module « '
                 f"{html.escape(module.title)} »</a>")
     else:
-        return before, ""
+        return before, _late(paths) if paths else ""
     after = _late(f'\n<nav class="fiche-suite" aria-label="Suite du module" '
-                  f"data-search-exclude>\n<p>{link}</p>\n</nav>\n")
+                  f"data-search-exclude>\n<p>{link}</p>\n{paths}</nav>\n")
     return before, after
+
+
+def parcours_html(corpus: Corpus, fiche: Fiche, directory_urls: bool) -> str:
+    """« Cette fiche fait partie des parcours … (séance N) », or an empty string."""
+    found = corpus.parcours_of(fiche.slug)
+    if not found:
+        return ""
+    items = []
+    for parcours in found:
+        href = ("../../../" + parcours.url) if directory_urls else \
+            f"../../{parcours.url}index.html"
+        session = parcours.session_of(fiche.slug)
+        items.append(f'<a href="{html.escape(href)}">{html.escape(parcours.title)}</a>'
+                     f" (séance {session.number} sur {len(parcours.sessions)})")
+    word = "du parcours" if len(items) == 1 else "des parcours"
+    return (f'<p class="fiche-parcours">Cette fiche fait partie {word} : '
+            + ", ".join(items) + ".</p>\n")

@@ -18,7 +18,7 @@ from fichotheque.content import assets, facilitator, lint
 from fichotheque.content.loading import load_corpus
 from fichotheque.content.model import FICHES_DIR, Corpus, Fiche
 from fichotheque.content.problems import Problem
-from fichotheque.web import fiche_links, pages, settings
+from fichotheque.web import fiche_links, pages, parcours_pages, settings
 from fichotheque.web.catalogue import catalogue_markdown, table_html
 from fichotheque.web.sanitize import sanitize_html
 
@@ -27,7 +27,7 @@ log = logging.getLogger("mkdocs.plugins.fichotheque.build")
 NAV_PLACEHOLDER = "fiches/index.md"
 CATALOGUE_URI = "catalogue/index.md"
 ASSETS = ("assets/fichotheque.css", "assets/fichotheque-print.css")
-WATCHED = ("fiches", "badges", "macros", "src")
+WATCHED = ("fiches", "parcours", "badges", "macros", "src")
 
 
 def project_dir(config) -> Path:
@@ -143,6 +143,13 @@ class FicheSite:
                 _publish(files, config, asset, uri, stopped)
         if stopped:
             raise PluginError(_unpublishable(stopped))
+        for uri, content, late, in_nav in parcours_pages.generated(
+                self.corpus, self.site, config.use_directory_urls):
+            page = File.generated(config, uri, content=content, inclusion=(
+                InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV))
+            replace_file(files, page)
+            if late is not None:
+                self._late.keep(page, late)
         if files.get_file_from_path(NAV_PLACEHOLDER) is None:
             files.append(File.generated(config, NAV_PLACEHOLDER,
                                         content=pages.modules_overview(self.corpus, self.site)))

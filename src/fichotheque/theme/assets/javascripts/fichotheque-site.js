@@ -69,7 +69,7 @@
     var count = document.getElementById("catalogue-compte");
     var empty = document.getElementById("catalogue-vide");
     var total = rows.length;
-    var names = ["module", "niveau", "public", "competence", "motcle", "duree_min", "duree_max", "tri"];
+    var names = ["module", "parcours", "niveau", "public", "competence", "motcle", "duree_min", "duree_max", "tri"];
 
     function value(name) {
       var field = form.elements[name];
@@ -89,6 +89,7 @@
       var d = row.dataset;
       var duration = Number(d.duree);
       return (!f.module || d.module === f.module) &&
+        (!f.parcours || has(d.parcours || "", f.parcours)) &&
         (!f.niveau || d.niveau === f.niveau) &&
         (!f.public || has(d.public, f.public)) &&
         (!f.competence || has(d.competences, f.competence)) &&
@@ -130,7 +131,7 @@
 
     function apply() {
       var f = {
-        module: value("module"), niveau: value("niveau"), public: value("public"),
+        module: value("module"), parcours: value("parcours"), niveau: value("niveau"), public: value("public"),
         competence: value("competence"), motcle: value("motcle"),
         min: number("duree_min"), max: number("duree_max")
       };
