@@ -85,3 +85,14 @@ def test_paper_quiz_has_no_answers_and_the_grid_has_them(built):
     assert "Bonne réponse" in grid
     assert "B — Non" in grid  # question 1: answer 2
     assert "Reconnaître l'hameçonnage" in grid and "Se protéger & bien écrire" in grid
+
+
+def test_every_real_carnet_and_attestation_fits_on_one_page(built_site):
+    from conftest import ROOT
+
+    corpus = load_corpus(ROOT)
+    assert corpus.parcours
+    for parcours in corpus.parcours:
+        for kind in ("carnet", "attestation"):
+            path = built_site / parcours.url / f"{parcours.slug}-{kind}.pdf"
+            assert len(PdfReader(path).pages) == 1, f"{path.name} : plus d'une page"
