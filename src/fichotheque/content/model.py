@@ -46,6 +46,14 @@ NUMBERED_RE = re.compile(r"^\s{0,3}\d+[.)]\s+\S")
 FACILITATOR_RE = re.compile(r"^(?:!!!|\?\?\?\+?)\s+\w+\s+\"Pour l['’]animat", re.MULTILINE)
 
 
+def level_label(level: str) -> str:
+    return LEVELS.get(level, level)
+
+
+def audience_labels(audience: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(AUDIENCES.get(a, a) for a in audience)
+
+
 @dataclass(frozen=True)
 class Source:
     """The work a fiche adapts (TASL: title, author, source URL, licence)."""
@@ -128,11 +136,11 @@ class Fiche:
 
     @property
     def level_label(self) -> str:
-        return LEVELS.get(self.level, self.level)
+        return level_label(self.level)
 
     @property
     def audience_labels(self) -> tuple[str, ...]:
-        return tuple(AUDIENCES.get(a, a) for a in self.audience)
+        return audience_labels(self.audience)
 
     @property
     def licence_info(self) -> licences.Licence | None:

@@ -14,7 +14,15 @@ from pathlib import Path
 
 from fichotheque.content import assets, records
 from fichotheque.content.contract import Collector, parse_date
-from fichotheque.content.model import AUDIENCES, LEVELS, MAX_TITLE, SLUG_RE, Fiche
+from fichotheque.content.model import (
+    AUDIENCES,
+    LEVELS,
+    MAX_TITLE,
+    SLUG_RE,
+    Fiche,
+    audience_labels,
+    level_label,
+)
 from fichotheque.content.problems import ERROR, Problem
 
 PARCOURS_DIR = "parcours"
@@ -68,11 +76,11 @@ class Parcours:
 
     @property
     def level_label(self) -> str:
-        return LEVELS.get(self.level, self.level)
+        return level_label(self.level)
 
     @property
     def audience_labels(self) -> tuple[str, ...]:
-        return tuple(AUDIENCES.get(a, a) for a in self.audience)
+        return audience_labels(self.audience)
 
     def session_of(self, slug: str) -> Session | None:
         return next((s for s in self.sessions if slug in s.fiches), None)
