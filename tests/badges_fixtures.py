@@ -16,7 +16,7 @@ from pathlib import Path
 
 from conftest import make_project, run_build, small_corpus
 
-from fichotheque.badges import KEY_ENV, LEDGER_PATH, ledger, sign
+from fichotheque.badges import KEY_ENV, LEDGER_PATH, ledger, sign, signatures
 
 ROOT = Path(__file__).resolve().parent.parent
 OB_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "openbadges"
@@ -37,25 +37,35 @@ class BadgeProject:
     expired: str
 
 
-def write_ledger(root: Path) -> tuple[str, str, str]:
+def write_ledger(root: Path, key: Path | None = None) -> tuple[str, str, str]:
+    """Three awards; with `key`, each signed as `award` does when a key is configured (the
+    revoked one was signed before its revocation, as in real life)."""
     path = root / LEDGER_PATH
     known = ["securite", "messagerie"]
     valid = ledger.award(path, "securite", ALICE, known, evidence="Ateliers de mars 2026",
                          now=ISSUED).id
     revoked = ledger.award(path, "messagerie", BOB, known, now=ISSUED).id
+    if key:
+        signatures.sign_project(root, key)
     ledger.revoke(path, revoked, "Délivré par erreur", now=ISSUED + dt.timedelta(days=2))
     expired = ledger.award(path, "messagerie", CLAIRE, known, expires="2026-06-30",
                            now=ISSUED).id
+    if key:
+        signatures.sign_project(root, key)
     return valid, revoked, expired
 
 
-def badge_project(base: Path, signed: bool = True) -> BadgeProject:
-    """A small project with three awards (valid, revoked, expired), built once."""
+def badge_project(base: Path, signed: bool = True, key_at_build: bool = True) -> BadgeProject:
+    """A small project with three awards (valid, revoked, expired), built once.
+
+    `signed`: a key was used when awarding (signatures stored in badges/signatures/);
+    `key_at_build`: the key is also configured for the build.
+    """
     root = make_project(base / "projet", small_corpus())
-    valid, revoked, expired = write_ledger(root)
     key = base / "cles" / "cle.pem"  # outside the project, as `keygen` requires
     sign.keygen(key, root)
-    env = {KEY_ENV: str(key)} if signed else {}
+    valid, revoked, expired = write_ledger(root, key if signed else None)
+    env = {KEY_ENV: str(key)} if signed and key_at_build else {}
     result = run_build(root, root / "site", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     return BadgeProject(root, root / "site", key, valid, revoked, expired)

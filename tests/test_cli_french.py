@@ -44,7 +44,8 @@ COMMANDS = command_paths(cli.parser())
 def test_every_command_is_covered():
     names = {" ".join(path) for path in COMMANDS}
     assert {"", "check", "build", "mirror", "badges", "badges award", "badges revoke",
-            "badges list", "badges verify", "badges keygen", "new", "pdf"} <= names
+            "badges list", "badges verify", "badges keygen", "badges signer", "bureau", "new",
+            "pdf"} <= names
 
 
 @pytest.mark.parametrize("path", COMMANDS, ids=lambda path: " ".join(path) or "fichotheque")

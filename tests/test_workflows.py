@@ -115,6 +115,7 @@ def test_pre_commit_hook_checks_the_fiches():
     files = re.compile(hook["files"])
     assert files.search("fiches/securite/mots-de-passe.md")
     assert files.search("fiches/securite/images/capture.png")
+    assert files.search("badges/registre.yml")  # the ledger's history is checked too
     assert not files.search("src/fichotheque/content/lint/linter.py")
     entry = hook["entry"].split()
     if entry[0] == "make":

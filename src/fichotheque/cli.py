@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from fichotheque import __version__, progress
-from fichotheque.badges.ledger import check_append_only
+from fichotheque.badges.history import check_append_only
 from fichotheque.cli_french import FrenchParser
 from fichotheque.content import lint
 from fichotheque.content.problems import to_json
@@ -85,6 +85,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("fichotheque.badges.cli", "add_parser"),
     ("fichotheque.content.scaffold", "add_parser"),
     ("fichotheque.pdf.cli", "add_parser"),
+    ("fichotheque.desk.cli", "add_parser"),
 ]
 
 

@@ -96,3 +96,31 @@ def test_title_is_drawn_in_white_on_the_module_colour():
     white = sum(n for n, c in colours if min(c) > 235)
     red = sum(n for n, c in colours if c[0] > 150 and c[1] < 70 and c[2] < 70)
     assert white > 1500 and red > 5000  # text pixels over the medallion
+
+
+def test_default_keyword_is_the_2_0_chunk(png):
+    baked = bake.bake(png, TEXT)
+    assert baked == bake.bake(png, TEXT, keyword="openbadges")
+    data = b"openbadges\x00\x00\x00\x00\x00" + TEXT.encode("utf-8")
+    assert baked == png[:33] + chunk(b"iTXt", data) + png[33:]  # uncompressed, after IHDR
+
+
+def test_open_badges_3_keyword_lives_beside_the_2_0_chunk(png):
+    token = "eyJhbGciOiJSUzI1NiJ9.eyJpZCI6InVybjp1dWlkOjEifQ.c2ln"
+    both = bake.bake(bake.bake(png, TEXT), token, keyword=bake.OB3_KEYWORD)
+    assert bake.unbake(both, keyword="openbadgecredential") == token
+    assert bake.unbake(both) == TEXT
+    assert openbadges_bakery.unbake(io.BytesIO(both)) == TEXT  # the 2.0 reader is not confused
+    assert bake.baked_count(both) == 1 and bake.baked_count(both, keyword=bake.OB3_KEYWORD) == 1
+    # Re-baking either keyword replaces its own chunk only.
+    again = bake.bake(bake.bake(both, "autre", keyword=bake.OB3_KEYWORD), TEXT)
+    assert bake.unbake(again, keyword=bake.OB3_KEYWORD) == "autre" and bake.unbake(again) == TEXT
+    assert bake.baked_count(again, keyword=bake.OB3_KEYWORD) == 1
+    assert bake.unbake(bake.bake(png, TEXT), keyword=bake.OB3_KEYWORD) is None
+    assert Image.open(io.BytesIO(both)).size == (600, 600)
+
+
+@pytest.mark.parametrize("keyword", ["", "a\x00b", "x" * 80])
+def test_bad_keyword_is_refused(png, keyword):
+    with pytest.raises(ValueError):
+        bake.bake(png, TEXT, keyword=keyword)

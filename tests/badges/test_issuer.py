@@ -114,3 +114,16 @@ def test_cli_and_build_stop_on_a_bad_issuer_without_traceback(project, tmp_path)
     assert build.returncode != 0
     assert f"{ISSUER}: « url »" in build.stdout + build.stderr
     assert "Traceback" not in build.stdout + build.stderr
+
+
+def test_description_falls_back_on_the_structure_then_its_name(project):
+    import dataclasses
+
+    write_issuer(project, description="")
+    site = settings.load(project)
+    assert load(project).description == " ".join(site.structure.description.split())
+    bare = dataclasses.replace(site, structure=dataclasses.replace(site.structure,
+                                                                   description=""))
+    assert issuer.load_issuer(project, bare).description == (
+        f"{site.structure.name} délivre ces badges aux personnes qui ont suivi ou animé les "
+        "ateliers d'un module de fiches.")

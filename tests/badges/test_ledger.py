@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import subprocess
 
 import pytest
@@ -173,17 +174,25 @@ def test_repository_ledger_holds_no_email():
     assert isinstance(entries, list)
 
 
-# -- append-only check against git HEAD --------------------------------------------------------
+# -- append-only check against the ledger's whole git history -----------------------------------
 
 def git(root, *args):
-    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
-                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
-                        "HOME": str(root), "PATH": "/usr/bin:/bin"})
+    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
+                          text=True,
+                          env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+                               "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+                               "HOME": str(root), "PATH": "/usr/bin:/bin"}).stdout
 
 
-def check(root):
-    return fichotheque("--root", str(root), "check")
+def check(root, **env):
+    """`fichotheque check`, outside a pull request unless GITHUB_BASE_REF is given."""
+    return fichotheque("--root", str(root), "check", env={"GITHUB_BASE_REF": "", **env})
+
+
+def commit(root, message):
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+    return git(root, "rev-parse", "--short=10", "HEAD").strip()
 
 
 def test_check_fails_when_an_award_is_edited_or_removed(project):
@@ -192,8 +201,7 @@ def test_check_fails_when_an_award_is_edited_or_removed(project):
     first = ledger.award(path, "securite", ALICE, KNOWN)
     ledger.award(path, "messagerie", BOB, KNOWN)
     git(project, "init", "-q")
-    git(project, "add", "-A")
-    git(project, "commit", "-q", "-m", "init")
+    recorded = commit(project, "init")
     assert check(project).returncode == 0
     ledger.revoke(path, first.id, "Erreur")  # appending is fine
     assert check(project).returncode == 0, check(project).stderr
@@ -202,8 +210,8 @@ def test_check_fails_when_an_award_is_edited_or_removed(project):
     path.write_text(committed.replace('"securite"', '"messagerie"', 1), encoding="utf-8")
     result = check(project)
     assert result.returncode == 1
-    assert f"badges/registre.yml: attribution {first.id} modifiée depuis le dernier commit" \
-        in result.stderr
+    assert (f"badges/registre.yml: attribution {first.id} modifiée (enregistrée dans le commit "
+            f"{recorded}") in result.stderr
     assert "fichotheque badges revoke" in result.stderr
 
     kept = [e for e in yaml.safe_load(committed) if first.id not in (e.get("id"),
@@ -211,4 +219,85 @@ def test_check_fails_when_an_award_is_edited_or_removed(project):
     path.write_text(yaml.safe_dump(kept, allow_unicode=True), encoding="utf-8")
     result = check(project)
     assert result.returncode == 1
-    assert f"attribution {first.id} supprimée depuis le dernier commit" in result.stderr
+    assert f"attribution {first.id} supprimée (enregistrée dans le commit {recorded}" \
+        in result.stderr
+
+
+def test_a_committed_deletion_still_fails_until_the_entry_is_restored(project):
+    """Committing the loss does not make it good: every version ever committed counts."""
+    path = project / LEDGER_PATH
+    first = ledger.award(path, "securite", ALICE, KNOWN)
+    ledger.revoke(path, first.id, "Badge remis par erreur")
+    git(project, "init", "-q")
+    commit(project, "award and revoke")
+    whole = path.read_text(encoding="utf-8")
+
+    # un-revoke by a commit (what a pull request could try)
+    path.write_text(whole[:whole.index('- revoked:')], encoding="utf-8")
+    assert ledger.load(path).revocation(first.id) is None
+    commit(project, "oops")
+    result = check(project)
+    assert result.returncode == 1
+    assert f"révocation de {first.id} supprimée ou modifiée" in result.stderr
+    commit_more = ledger.award(path, "messagerie", BOB, KNOWN)  # later commits do not hide it
+    commit(project, f"award {commit_more.id}")
+    assert check(project).returncode == 1
+
+    # restoring the entry (appended again) makes the ledger whole
+    path.write_text(path.read_text(encoding="utf-8")
+                    + whole[whole.index('- revoked:'):], encoding="utf-8")
+    commit(project, "restore")
+    assert check(project).returncode == 0, check(project).stderr
+
+
+def test_a_pull_request_is_compared_with_its_base_branch(project):
+    """In CI the PR's base branch (GITHUB_BASE_REF) counts, even if the PR rewrote history."""
+    path = project / LEDGER_PATH
+    first = ledger.award(path, "securite", ALICE, KNOWN)
+    git(project, "init", "-q", "-b", "main")
+    commit(project, "award")
+    git(project, "update-ref", "refs/remotes/origin/main", "HEAD")
+    # a branch whose history never held the award: it starts from scratch
+    git(project, "checkout", "-q", "--orphan", "proposition")
+    path.write_text(ledger.HEADER, encoding="utf-8")
+    commit(project, "history rewritten")
+    assert check(project).returncode == 0  # its own history is consistent
+    result = check(project, GITHUB_BASE_REF="main")
+    assert result.returncode == 1
+    assert f"attribution {first.id} supprimée" in result.stderr
+
+
+def test_history_is_read_in_a_few_processes(project, monkeypatch):
+    """Fifty commits of the ledger are read with one git log and one cat-file."""
+    from fichotheque.badges import history
+    path = project / LEDGER_PATH
+    git(project, "init", "-q")
+    for i in range(50):
+        ledger.award(path, "securite", f"personne{i}@exemple.fr", KNOWN)
+        commit(project, f"award {i}")
+    calls = []
+    real = history._git
+    monkeypatch.setattr(history, "_git", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    assert history.check_append_only(project, extra=[]) == []
+    assert calls.count("log") == 1 and calls.count("cat-file") == 1
+    assert len(history.versions(project)) == 50
+
+
+def test_a_fork_published_elsewhere_starts_its_own_ledger(project):
+    """The original site's awards are not the fork's: once site_url changes (a fork must),
+    emptying the ledger is allowed; with the same site_url it is not."""
+    path = project / LEDGER_PATH
+    ledger.award(path, "securite", ALICE, KNOWN)
+    git(project, "init", "-q")
+    commit(project, "the original site's ledger")
+    path.write_text(ledger.HEADER, encoding="utf-8")
+    assert check(project).returncode == 1  # same site: an award was deleted
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    old = re.search(r"^site_url:.*$", text, re.M).group(0)
+    config.write_text(text.replace(old, "site_url: https://epn.testville.fr/fiches/"),
+                      encoding="utf-8")
+    result = check(project)
+    assert result.returncode == 0, result.stderr
+    commit(project, "fork: our own site, our own ledger")
+    assert check(project).returncode == 0

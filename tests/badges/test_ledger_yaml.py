@@ -13,7 +13,7 @@ import pytest
 from badges_fixtures import ALICE, fichotheque
 from conftest import make_project, small_corpus
 
-from fichotheque.badges import LEDGER_PATH, BadgeError, ledger
+from fichotheque.badges import LEDGER_PATH, BadgeError, history, ledger
 
 UUID = "2f0e2a4e-9a54-4d5e-8c58-6a4f7a1c2b3d"
 HASH = "sha256$" + "ab" * 32
@@ -81,7 +81,7 @@ def test_every_command_refuses_a_bad_ledger_without_traceback(project, text, lin
         assert message in result.stderr
         assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
         assert path.read_text(encoding="utf-8") == text  # nothing appended
-    [problem] = ledger.check_append_only(project)  # what `fichotheque check` reports
+    [problem] = history.check_append_only(project)  # what `fichotheque check` reports
     assert problem.path == LEDGER_PATH and problem.line in lines(line)
     assert message in problem.message
 
@@ -110,7 +110,7 @@ def test_append_only_check_still_works_with_the_safe_loader(project):
     path = project / LEDGER_PATH
     path.unlink()
     first = ledger.award(path, "securite", ALICE, ["securite"])
-    assert ledger.check_append_only(project) == []  # not a git repository: nothing to compare
+    assert history.check_append_only(project) == []  # not a git repository: nothing to compare
     ledger.parse(path.read_text(encoding="utf-8"))
     assert ledger.load(path).awards == (first,)
 

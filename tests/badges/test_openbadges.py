@@ -40,7 +40,11 @@ def test_issuer_profile(built):
     assert profile["image"] == BASE + "emetteur.png"
     assert profile["revocationList"] == BASE + "revocations.json"
     assert profile["verification"]["startsWith"] == BASE  # the site sits under a sub-path
-    assert profile["publicKey"] == BASE + "cle-publique.json"
+    [kid] = [p.stem for p in (built.root / "badges" / "cles").glob("*.json")]
+    # the key that signs new badges, at its own URL (one only: the reference validator wants one)
+    assert profile["publicKey"] == BASE + f"cles/{kid}.json"
+    assert load(built, "cle-publique.json")["publicKeyPem"] == \
+        load(built, f"cles/{kid}.json")["publicKeyPem"]  # the historical URL still answers
 
 
 def test_badgeclass_lists_the_module_fiches_and_alignments(built):
@@ -54,8 +58,9 @@ def test_badgeclass_lists_the_module_fiches_and_alignments(built):
         in narrative
     assert f"- [Reconnaître l'hameçonnage]({SITE_URL}fiches/securite/hameconnage/)" in narrative
     assert "La personne titulaire sait" in narrative  # badges/securite.yml narrative
-    codes = [(a["targetFramework"], a["targetCode"]) for a in badge["alignment"]]
-    assert codes == [("Pix", "4.1"), ("Pix", "4.2"), ("CléA Numérique", "4")]
+    codes = [(a["targetFramework"], a.get("targetCode")) for a in badge["alignment"]]
+    # CléA Numérique has no official competence codes: none is invented
+    assert codes == [("Pix", "4.1"), ("Pix", "4.2"), ("CléA Numérique", None)]
     first = badge["alignment"][0]
     assert first["targetUrl"] == "https://pix.fr/" and first["targetName"]
     assert "sécurité" in badge["tags"]
@@ -89,11 +94,16 @@ def test_baked_png_holds_the_hosted_assertion(built):
 def test_signed_png_holds_a_jws_of_the_assertion(built):
     folder = built.site / "badges" / "assertions"
     token = bake.unbake((folder / f"{built.valid}.signed.png").read_bytes())
-    key = load(built, "cle-publique.json")
+    kid = sign.unverified_header(token)["kid"]
+    key = load(built, f"cles/{kid}.json")
     assert key["type"] == "CryptographicKey" and key["owner"] == BASE + "emetteur.json"
+    assert key["id"] == BASE + f"cles/{kid}.json"
     payload = sign.verify(token, key["publicKeyPem"])
     assert payload["id"] == f"urn:uuid:{built.valid}"
-    assert payload["verification"] == {"type": "signed", "creator": BASE + "cle-publique.json"}
+    assert payload["verification"] == {"type": "signed", "creator": BASE + f"cles/{kid}.json"}
+    # the very token stored in the project at award time, published as is
+    stored = built.root / "badges" / "signatures" / f"{built.valid}.jws"
+    assert stored.read_text(encoding="ascii").strip() == token
     assert payload["recipient"] == load(built, f"assertions/{built.valid}.json")["recipient"]
 
 
@@ -105,13 +115,19 @@ def test_revocation_list_names_revoked_assertions(built):
                    f"urn:uuid:{built.revoked}": "Délivré par erreur"}
 
 
-def test_claim_index_has_only_public_values(built):
-    index = load(built, "assertions/index.json")
-    entries = {e["id"]: e for e in index["assertions"]}
-    assert set(entries) == {built.valid, built.revoked, built.expired}
-    assert entries[built.revoked]["revoked"] is True
-    assert set(entries[built.valid]) <= {"id", "badge", "salt", "identity", "issuedOn",
-                                         "signed", "expires", "revoked", "revocationReason"}
+def test_no_published_file_lists_the_salts_of_several_awards(built):
+    """A list of every salt would let anyone test a list of addresses against all awards."""
+    salts = {a.id: a.salt for a in ledger.load(built.root / "badges" / "registre.yml").awards}
+    assert not (built.site / "badges" / "assertions" / "index.json").exists()
+    for path in built.site.rglob("*"):
+        if path.is_file() and path.suffix in (".json", ".html", ".js", ".xml", ".txt"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert sum(salt in text for salt in salts.values()) <= 1, path
+    # the claim page's file for one award holds that award only
+    claim = load(built, f"assertions/{built.revoked}.obtenir.json")
+    assert claim["id"] == built.revoked and claim["salt"] == salts[built.revoked]
+    assert claim["revoked"] is True and claim["revocationReason"] == "Délivré par erreur"
+    assert claim["badgeInfo"]["name"] and claim["files"]["signed"].endswith(".signed.png")
 
 
 def test_no_email_and_no_private_key_in_site_or_project(built):
@@ -220,35 +236,46 @@ def test_reference_validator_ignores_hosted_revocation_but_we_do_not(built, vali
 
 
 def test_award_build_verify_revoke_rebuild(tmp_path, validator):
-    """The coordinator's whole round: one command, a build, valid; revoke, rebuild, revoked."""
+    """The coordinator's whole round, as the guide tells it: keygen, award (signed right away),
+    a build *without* the key (a CI without the secret), valid in both formats; revoke,
+    rebuild without the key, revoked in both formats."""
     from badges_fixtures import fichotheque
     from conftest import make_project, small_corpus
 
     from fichotheque.badges import verify
 
     root = make_project(tmp_path / "projet", small_corpus())
-    key = sign.keygen(tmp_path / "cle.pem", root)
+    key = tmp_path / "cle.pem"
+    result = fichotheque("--root", str(root), "badges", "keygen", str(key))
+    assert result.returncode == 0, result.stderr
+    assert len(list((root / "badges" / "cles").glob("*.json"))) == 1  # public part recorded
+    with_key = {KEY_ENV: str(key)}
     result = fichotheque("--root", str(root), "badges", "award", "--badge", "messagerie",
-                         "--email", "Dana@Example.org")
+                         "--email", "Dana@Example.org", env=with_key)
     assert result.returncode == 0, result.stderr
     [award] = ledger.load(root / "badges" / "registre.yml").awards
+    assert f"badges/obtenir/?id={award.id}" in result.stdout  # the claim link of that award
+    assert (root / "badges" / "signatures" / f"{award.id}.jws").is_file()
     site = tmp_path / "site"
-    assert run_build(root, site, env={KEY_ENV: str(key)}).returncode == 0
-    hosted, signed = (site / "badges" / "assertions" / f"{award.id}{suffix}.png"
-                      for suffix in ("", ".signed"))
+    assert run_build(root, site).returncode == 0  # no key at build time
+    folder = site / "badges" / "assertions"
+    hosted, signed, ob3 = (folder / f"{award.id}{suffix}.png"
+                           for suffix in ("", ".signed", ".ob3"))
     for png in (hosted, signed):
         assert run_validator(validator, site, str(png))["valid"]
-        assert verify.verify_png(png.read_bytes(), verify.SiteSource.from_dir(site),
-                                 email="dana@example.org").ok
+    for png in (hosted, signed, ob3):
+        verdict = verify.verify_png(png.read_bytes(), verify.SiteSource.from_dir(site),
+                                    email="dana@example.org")
+        assert verdict.ok, (png.name, verdict.message)
     result = fichotheque("--root", str(root), "badges", "revoke", award.id, "--reason",
-                         "Module non terminé")
+                         "Module non terminé", env=with_key)
     assert result.returncode == 0, result.stderr
-    assert run_build(root, site, env={KEY_ENV: str(key)}).returncode == 0
-    assertion = json.loads((site / "badges" / "assertions" / f"{award.id}.json").read_text())
+    assert run_build(root, site).returncode == 0
+    assertion = json.loads((folder / f"{award.id}.json").read_text())
     assert assertion["revoked"] is True and assertion["revocationReason"] == "Module non terminé"
-    for png in (hosted, signed):  # the PNG the person downloaded before the revocation
+    for png in (hosted, signed, ob3):  # the PNGs the person downloaded before the revocation
         verdict = verify.verify_png(png.read_bytes(), verify.SiteSource.from_dir(site))
-        assert verdict.status == verify.REVOKED and "Module non terminé" in verdict.message
+        assert verdict.status == verify.REVOKED, (png.name, verdict.message)
     assert not run_validator(validator, site, str(signed))["valid"]
 
 

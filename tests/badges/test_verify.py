@@ -42,7 +42,7 @@ def test_valid_badge(built, source, signed):
     assert verdict.status == v.VALID, verdict.message
     details = dict(verdict.details)
     assert details["Badge"] == "Sécurité numérique"
-    assert details["Émetteur"] == "Collectif Fichothèque"
+    assert details["Délivré par"] == "Collectif Fichothèque"
     assert details["Délivré le"] == "14 mars 2026"
     assert details["Critères"] == SITE_URL + "fiches/securite/"
     assert verdict.assertion_id == built.valid
@@ -52,7 +52,8 @@ def test_valid_badge(built, source, signed):
 def test_revoked_badge(built, source, signed):
     verdict = v.verify_png(png(built, built.revoked, signed), source, now=NOW)
     assert verdict.status == v.REVOKED
-    assert verdict.message == "Ce badge a été révoqué par son émetteur. Motif : Délivré par erreur"
+    assert verdict.message == ("Ce badge a été révoqué par la structure qui l'a délivré. "
+                               "Motif : Délivré par erreur")
 
 
 @pytest.mark.parametrize("signed", [False, True])

@@ -27,6 +27,8 @@ def site(built, serve, new_page):
     def open_page(path: str):
         page = new_page(allowed=(url,), accept_downloads=True)
         page.clock.set_fixed_time(NOW)  # verdicts on expiry do not depend on the sandbox clock
+        page.requests_made = []
+        page.on("request", lambda request: page.requests_made.append(request.url))
         page.goto(url + path)
         return page
 
@@ -38,15 +40,20 @@ def site(built, serve, new_page):
 
 def claim(page, email):
     page.get_by_label("Votre adresse e-mail").fill(email)
-    page.get_by_role("button", name="Chercher mes badges").click()
+    page.get_by_role("button", name="Afficher mon badge").click()
 
 
-def test_claim_finds_and_downloads_the_baked_badge(site, built, tmp_path):
-    page = site("badges/obtenir/")
+def test_claim_link_opens_that_badge_only(site, built, tmp_path):
+    page = site(f"badges/obtenir/?id={built.valid}")
+    page.wait_for_function(
+        "document.getElementById('fb-claim-intro').textContent.includes('Sécurité numérique')")
+    assert not page.locator("#fb-claim-link").is_visible()  # the link already names the badge
     claim(page, "  " + ALICE.upper() + " ")
     page.get_by_role("heading", name="Sécurité numérique", level=2).wait_for()
-    assert "Un badge trouvé pour alice.martin@example.org." in page.locator(
-        "#fb-claim-status").inner_text()
+    assert page.locator("#fb-claim-status").inner_text() == "Votre badge est prêt."
+    # the page read this award's file, never a list of every award
+    assert not any("index.json" in url for url in page.requests_made)
+    assert sum("obtenir.json" in url for url in page.requests_made) == 1
     with page.expect_download() as info:
         page.get_by_role("link", name="Télécharger mon badge (PNG)").click()
     path = tmp_path / "badge.png"
@@ -60,27 +67,52 @@ def test_claim_finds_and_downloads_the_baked_badge(site, built, tmp_path):
         page.get_by_role("link", name="Version signée (PNG)").click()
     info.value.save_as(tmp_path / "signed.png")
     assert bake.unbake((tmp_path / "signed.png").read_bytes()).count(".") == 2  # a JWS
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Format Open Badges 3.0 (PNG)").click()
+    info.value.save_as(tmp_path / "ob3.png")
+    ob3 = (tmp_path / "ob3.png").read_bytes()
+    assert bake.unbake(ob3, keyword=bake.OB3_KEYWORD).count(".") == 2  # a VC-JWT
+    assert v.verify_png(ob3, v.SiteSource.from_dir(built.site), email=ALICE, now=NOW).ok
     assert page.foreign_requests == []
 
 
-def test_claim_shows_revoked_and_unknown(site):
-    page = site("badges/obtenir/")
+def test_claim_shows_revoked_and_wrong_addresses(site, built):
+    page = site(f"badges/obtenir/?id={built.revoked}")
     claim(page, BOB)
     card = page.locator(".fb-claim-card")
     card.wait_for()
     assert "Ce badge a été révoqué : Délivré par erreur" in card.inner_text()
     assert card.get_by_role("link", name="Télécharger mon badge (PNG)").count() == 0
+    page.locator("#fb-claim-results").evaluate("r => r.textContent = ''")
+    email = page.get_by_label("Votre adresse e-mail")
     claim(page, "personne@example.org")
-    status = page.locator("#fb-claim-status")
+    error = page.locator("#fb-claim-email-error")
     page.wait_for_function(
-        "document.getElementById('fb-claim-status').textContent.startsWith('Aucun badge')")
-    assert "personne@example.org" in status.inner_text()
+        "document.getElementById('fb-claim-email-error').textContent.includes('pas été délivré')")
+    assert "personne@example.org" in error.inner_text() and error.is_visible()
+    # the error is tied to its field, and the field has the focus (WCAG 3.3.1, RGAA 11.10)
+    assert email.get_attribute("aria-invalid") == "true"
+    assert "fb-claim-email-error" in email.get_attribute("aria-describedby")
+    assert page.evaluate("document.activeElement.id") == "fb-claim-email"
     claim(page, "pas-une-adresse")
-    assert "semble incomplète" in status.inner_text()
+    assert "semble incomplète" in error.inner_text()
+
+
+def test_claim_without_the_link_asks_for_it(site, built):
+    page = site("badges/obtenir/")
+    link = page.get_by_label("Le lien reçu par e-mail")
+    assert link.is_visible()
+    claim(page, ALICE)
+    assert link.get_attribute("aria-invalid") == "true"
+    assert "Collez le lien reçu" in page.locator("#fb-claim-link-error").inner_text()
+    link.fill(f"{SITE_URL}badges/obtenir/?id={built.valid}")
+    claim(page, ALICE)
+    page.get_by_role("heading", name="Sécurité numérique", level=2).wait_for()
+    assert link.get_attribute("aria-invalid") is None
 
 
 def test_claim_prints_a_certificate_with_the_typed_name(site, built):
-    page = site("badges/obtenir/")
+    page = site(f"badges/obtenir/?id={built.valid}")
     requests = []
     page.on("request", lambda r: requests.append(r.url))
     claim(page, ALICE)
@@ -94,6 +126,9 @@ def test_claim_prints_a_certificate_with_the_typed_name(site, built):
     assert not page.locator(".md-header").is_visible()
     text = cert.inner_text()
     assert "Alice Martin" in text and "Sécurité numérique" in text
+    assert "nom indiqué par la personne titulaire" in text  # the name is not verified
+    logo = cert.locator("img.fb-certificate__logo")
+    assert logo.evaluate("img => img.complete && img.naturalWidth > 0")
     assert "Créer un mot de passe solide" in text  # the criteria: the module's fiches
     assert f"{SITE_URL}badges/verifier/?id={built.valid}" in text
     qr = cert.locator("img[src$='.qr.svg']")
@@ -113,17 +148,26 @@ def verify_file(page, path):
 
 
 def assertion_png(built, award_id, signed=False):
-    return built.site / "badges" / "assertions" / f"{award_id}{'.signed' if signed else ''}.png"
+    suffix = {False: "", True: ".signed"}.get(signed, signed)
+    return built.site / "badges" / "assertions" / f"{award_id}{suffix}.png"
 
 
-@pytest.mark.parametrize("signed", [False, True])
-def test_verify_valid_badge(site, built, signed):
+@pytest.mark.parametrize(("signed", "how"), [(False, "badge hébergé"), (True, "badge signé"),
+                                             (".ob3", "Open Badges 3.0 signé")])
+def test_verify_valid_badge(site, built, signed, how):
     page = site("badges/verifier/")
     box = verify_file(page, assertion_png(built, built.valid, signed))
-    assert box.get_attribute("data-status") == "valide"
+    page.wait_for_function(
+        "document.querySelector('.fb-verdict__box')?.dataset.status === 'valide'")
     text = box.inner_text()
     assert "Badge valide" in text and "Sécurité numérique" in text
     assert "Collectif Fichothèque" in text and "14 mars 2026" in text
+    # what a recruiter needs: how it was checked, the competences, the evidence, the holder
+    assert how in text
+    assert "Compétences visées" in text and "Pix 4.1" in text
+    assert "Ateliers de mars 2026" in text  # evidence
+    assert "lié à une adresse e-mail, pas à un nom" in text
+    assert "fichotheque badges" not in text  # no command line for the public
     assert page.foreign_requests == []
 
 
@@ -133,7 +177,10 @@ def test_verify_valid_badge(site, built, signed):
 ])
 def test_verify_revoked_and_expired(site, built, which, status, words):
     page = site("badges/verifier/")
-    for signed in (False, True):
+    for signed in (False, True, ".ob3"):
+        if not assertion_png(built, getattr(built, which), signed).exists():
+            assert which == "revoked" and signed == ".ob3"  # revoked before it was signed
+            continue
         box = verify_file(page, assertion_png(built, getattr(built, which), signed))
         page.wait_for_function(
             f"document.querySelector('.fb-verdict__box')?.dataset.status === '{status}'")
@@ -244,9 +291,13 @@ def test_results_are_accessible(site, built):
         return [(x["id"], [n["target"] for n in x["nodes"][:3]])
                 for x in results.response["violations"] if x["impact"] in ("serious", "critical")]
 
-    page = site("badges/obtenir/")
+    page = site(f"badges/obtenir/?id={built.valid}")
     claim(page, ALICE)
     page.locator(".fb-claim-card").wait_for()
+    assert blocking(page) == []
+    page = site(f"badges/obtenir/?id={built.valid}")
+    claim(page, "autre@example.org")  # with an error shown
+    page.locator("#fb-claim-email-error").wait_for()
     assert blocking(page) == []
     for which in ("valid", "revoked", "expired"):
         page = site(f"badges/verifier/?id={getattr(built, which)}")

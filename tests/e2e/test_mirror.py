@@ -54,8 +54,8 @@ def test_no_page_of_the_mirror_requests_any_host(new_page, unzipped):
 def test_search_finds_hameconnage_from_file(new_page, unzipped, tmp_path):
     page = _offline_page(new_page, unzipped)
     page.wait_for_load_state("networkidle")
-    page.keyboard.press("s")  # Material's shortcut: focus the search field
     search = page.locator("input.md-search__input")
+    search.click()  # no single-key shortcut any more (WCAG 2.1.4)
     assert search.evaluate("node => node === document.activeElement")
     search.press_sequentially("hameçonnage")
     result = page.locator(f".md-search-result__link[href*='{FICHE}']").first

@@ -8,7 +8,7 @@ def test_fiche_page_downloads_and_print_view(site_server, new_page):
     assert button.is_visible()
     for name, kind in (("Télécharger la fiche (PDF)", "application/pdf"),
                        ("Version animateur (PDF)", "application/pdf"),
-                       ("Source Markdown", "")):
+                       ("Texte source de la fiche", "")):
         href = page.get_by_role("link", name=name).get_attribute("href")
         response = page.request.get(site_server.url + "fiches/securite/mots-de-passe/" + href)
         assert response.ok, href

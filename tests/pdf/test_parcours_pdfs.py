@@ -47,7 +47,8 @@ def test_carnet_and_attestation_fit_on_one_page_and_print_no_personal_data(built
     assert "Mon prénom :" in text and "Tampon" in text.title()
     assert "Séance" in text and "Des mots de passe solides" in text
     text = text_of(attestation)
-    assert "atteste que" in text and "Pix 4.2" in text and "CléA Numérique 4" in text
+    assert "atteste que" in text and "Pix 4.2" in text and "CléA Numérique —" in text
+    assert "CléA Numérique 4" not in text  # CléA has no official codes: none is printed
     assert "ni un diplôme ni une certification" in text
     contact = settings.load(site.parent).structure.contact
     # No e-mail but the publishing place's own contact; no name: filled in by hand.

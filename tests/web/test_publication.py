@@ -59,6 +59,22 @@ def test_structure_name_reaches_pages_open_data_and_feed(built):
     assert jsonld["publisher"]["name"] == "Réseau des EPN de Testville"
 
 
+def test_badges_carry_the_local_identity(built):
+    """Badge images, the issuer image and profile say who awards them: Testville, not us."""
+    from fichotheque.badges import images
+
+    profile = json.loads(read(built / "badges/emetteur.json"))
+    assert profile["name"] == "Réseau des EPN de Testville"
+    assert "Collectif" not in profile["description"]  # not the project's own sentence
+    badge = json.loads(read(built / "badges/securite.json"))
+    drawn = images.badge_png(badge["name"], "#B3261E", "securite",
+                             caption="Réseau des EPN de Testville")
+    assert (built / "badges/securite.png").read_bytes() == drawn
+    assert (built / "badges/emetteur.png").read_bytes() == images.badge_png(
+        "Réseau des EPN de Testville", "#00695c", "", caption="Badges numériques")
+    assert "Fichothèque" not in read(built / "badges/emetteur.json")
+
+
 def test_structure_colours_become_css_custom_properties(built):
     css = read(built / "assets/fichotheque-identite.css")
     assert "--md-primary-fg-color: #00695c;" in css
@@ -152,7 +168,8 @@ def test_remote_logo_is_refused_and_local_logo_is_shown(project):
 def test_accessibility_statement_names_the_structure_and_is_linked(built):
     page = read(built / "accessibilite/index.html")
     assert "Réseau des EPN de Testville s'engage" in page
-    assert "partiellement conforme" in page and "Défenseur des droits" in page
+    assert "non conforme" in page and "aucun audit" in page and "Défenseur des droits" in page
+    assert "partiellement conforme" not in page
     assert "{{" not in page and "render_macros" not in page
     for other in ("index.html", "fiches/securite/mots-de-passe/index.html"):
         assert re.search(r'<a href="(\.\./)*accessibilite/">Accessibilité', read(built / other))

@@ -23,8 +23,13 @@ from fichotheque.web.fiche_site import site_config
 log = logging.getLogger("mkdocs.plugins.fichotheque.badges")
 
 LIST_MARKER = "<!-- badges:liste -->"
-SCRIPTS = {"obtenir": "obtenir.js", "verifier": "verifier.js"}
+SCRIPTS = {"obtenir": ("obtenir.js",), "verifier": ("ob3.js", "verifier.js")}
 ASSET_DIR = "assets/badges"
+
+
+def plural(count: int, word: str) -> str:
+    """« 1 attribution », « 2 attributions » (never « 1 attributions »)."""
+    return f"{count} {word}{'s' if count > 1 else ''}"
 
 
 def badge_list_html(defs: ob.Definitions) -> str:
@@ -83,10 +88,8 @@ class BadgeSite:
         output = output.replace("</head>", f'<link rel="stylesheet" href="{css}">\n</head>', 1)
         if wanted not in SCRIPTS:
             return output
-        js = get_relative_url(f"{ASSET_DIR}/{SCRIPTS[wanted]}", page.url)
-        common = get_relative_url(f"{ASSET_DIR}/commun.js", page.url)
-        tags = (f'<script src="{common}"></script>\n'
-                f'<script src="{js}"></script>\n')
+        tags = "".join(f'<script src="{get_relative_url(f"{ASSET_DIR}/{name}", page.url)}">'
+                       "</script>\n" for name in ("commun.js", *SCRIPTS[wanted]))
         return output.replace("</body>", tags + "</body>", 1)
 
     def post_build(self, config) -> None:
@@ -95,6 +98,12 @@ class BadgeSite:
                              self.corpus, self.key_path)
         except BadgeError as exc:
             raise PluginError(f"Badges : {exc}") from exc
-        signed = "signés et hébergés" if result.signed else "hébergés (pas de clé de signature)"
-        log.info(f"Badges : {result.badges} badges, {result.assertions} attributions "
-                 f"({result.revoked} révoquées), {signed}")
+        log.info(f"Badges : {plural(result.badges, 'badge')}, "
+                 f"{plural(result.assertions, 'attribution')} "
+                 f"(dont {plural(result.revoked, 'révoquée')} et "
+                 f"{plural(result.signed, 'signée')})")
+        if result.unsaved:
+            log.warning(f"Badges : {result.unsaved} attributions signées pendant cette "
+                        "construction ne sont pas enregistrées dans badges/signatures/ : lancez "
+                        "« fichotheque badges signer » puis ajoutez badges/ dans git, sinon "
+                        "elles perdront leur signature quand la clé changera")

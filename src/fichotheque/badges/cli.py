@@ -1,12 +1,23 @@
-"""`fichotheque badges …`: award, revoke, list, verify, keygen (messages in French)."""
+"""`fichotheque badges …`: award, revoke, list, verify, keygen, signer (messages in French)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from fichotheque import progress
-from fichotheque.badges import KEY_ENV, LEDGER_PATH, BadgeError, ledger, sign
+from fichotheque.badges import (
+    KEY_ENV,
+    LEDGER_PATH,
+    BadgeError,
+    history,
+    keys,
+    ledger,
+    sign,
+    verify_ob3,
+)
 from fichotheque.badges import openbadges as ob
+from fichotheque.badges import signatures as signing
 from fichotheque.badges import verify as verifier
 from fichotheque.content.loading import load_corpus
 from fichotheque.errors import UserError
@@ -35,19 +46,53 @@ def cmd_award(args) -> int:
     urls = ob.Urls(defs.site)
     badge = defs.badge(award.badge)
     progress.info(f"Badge « {badge.name} » attribué (identifiant {award.id}).")
-    progress.info("L'adresse e-mail n'est enregistrée nulle part : seule son empreinte est dans "
-                  f"{LEDGER_PATH}.")
+    progress.info("L'adresse e-mail n'est enregistrée nulle part : le registre "
+                  f"({LEDGER_PATH}) n'en garde qu'une version chiffrée, impossible à relire.")
+    _sign_if_key(root)
     progress.info("Publiez le site (make site), puis envoyez ce lien à la personne pour qu'elle "
                   "récupère son badge :")
-    print(f"  {urls.claim_page}")  # the result: printed even with --quiet
+    print(f"  {urls.claim_link(award.id)}")  # the result: printed even with --quiet
     return 0
+
+
+def _sign_if_key(root: Path) -> None:
+    """With a signing key configured, sign what is new right away (kept in badges/)."""
+    key_path = sign.key_path_from_env()
+    if key_path is None:
+        if (root / signing.STATUS_FILE).exists():
+            progress.info("Pas de clé de signature configurée : lancez « fichotheque badges "
+                          "signer » avec la clé avant de publier (sinon la construction du site "
+                          "s'arrêtera pour ne pas publier une liste de révocations périmée).")
+        return
+    written = signing.sign_project(root, key_path)
+    if written:
+        progress.info(f"Signé et enregistré dans {signing.SIGNATURES_DIR}/ : ajoutez ce dossier "
+                      "dans git avec le registre.")
 
 
 def cmd_revoke(args) -> int:
     root = _root(args)
     revocation = ledger.revoke(root / LEDGER_PATH, args.id, args.reason)
     progress.info(f"Attribution {revocation.revoked} révoquée (motif : {revocation.reason}).")
+    _sign_if_key(root)
     progress.info("Publiez le site pour que la révocation soit visible des vérificateurs.")
+    return 0
+
+
+def cmd_sign(args) -> int:
+    root = _root(args)
+    key_path = Path(args.key).expanduser() if args.key else sign.key_path_from_env()
+    if key_path is None:
+        raise UserError(f"aucune clé de signature : indiquez son chemin (--cle CHEMIN) ou la "
+                        f"variable {KEY_ENV}")
+    written = signing.sign_project(root, key_path)
+    if not written:
+        progress.info("Rien à signer : tout est déjà signé et enregistré.")
+        return 0
+    for rel in written:
+        print(f"  {rel}")
+    progress.info(f"{len(written)} fichier(s) écrit(s). Ajoutez badges/ dans git (avec le "
+                  "registre), puis publiez le site.")
     return 0
 
 
@@ -73,30 +118,36 @@ def cmd_verify(args) -> int:
         data = path.read_bytes()
     except OSError as exc:
         raise UserError(f"impossible de lire {path} : {exc.strerror}") from exc
-    if args.site:
+    if args.site and not args.site.startswith(("https://", "http://")):
         try:
             source = verifier.SiteSource.from_dir(Path(args.site))
         except (FileNotFoundError, ValueError, KeyError) as exc:
             raise UserError(f"{args.site} : pas de badges/emetteur.json — indiquez le dossier "
-                            "d'un site construit (par exemple site/)") from exc
+                            "d'un site construit (par exemple site/) ou son adresse") from exc
     else:
-        root = _root(args)
-        site_url = settings.load(root).site_url
+        site_url = args.site or settings.load(_root(args)).site_url
         if not site_url:
             raise UserError("mkdocs.yml : « site_url » est vide ; utilisez --site DOSSIER")
         source = verifier.SiteSource.from_url(site_url)
+    for value in args.key or []:
+        source = source.with_keys(verify_ob3.load_key_argument(value))
     verdict = verifier.verify_png(data, source, email=args.email or "")
-    print(verdict.format())
-    return 0 if verdict.ok else 1
+    if args.json:
+        print(json.dumps(verdict.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(verdict.format())
+    return verdict.exit_code
 
 
 def cmd_keygen(args) -> int:
-    root = Path(args.root)
+    root = _root(args)
     path = Path(args.path) if args.path else Path("~/.config/fichotheque/cle-badges.pem")
     written = sign.keygen(path, root)
+    record = keys.record_public_key(root, sign.load_private_key(written))
     progress.info(f"Clé de signature créée : {written} (lisible par vous seul).")
-    progress.info("Gardez-la hors du dépôt et sauvegardez-la. "
-                  "Pour signer les badges à la construction :")
+    progress.info(f"Sa partie publique est dans {record.path} : ajoutez ce fichier dans git, il "
+                  "sera publié pour toujours (les badges signés avec cette clé en ont besoin).")
+    progress.info("Gardez la clé hors du dépôt et sauvegardez-la. Pour signer les badges :")
     progress.info(f"  export {KEY_ENV}={written}")
     return 0
 
@@ -138,9 +189,23 @@ def add_parser(sub) -> None:
     check.add_argument("file", metavar="FICHIER.png", help="l'image du badge à vérifier")
     check.add_argument("--email", metavar="ADRESSE",
                        help="vérifier aussi que le badge a été délivré à cette adresse")
-    check.add_argument("--site", metavar="DOSSIER",
-                       help="site construit à utiliser (par défaut : site_url de mkdocs.yml)")
+    check.add_argument("--site", metavar="DOSSIER|ADRESSE",
+                       help="site construit ou adresse du site (par défaut : site_url de "
+                            "mkdocs.yml)")
+    check.add_argument("--cle", dest="key", action="append", metavar="FICHIER|ADRESSE",
+                       help="clé publique du site (fichier badges/cles/<…>.json ou son "
+                            "adresse) : vérifie la signature même sans accès au site")
+    check.add_argument("--json", action="store_true",
+                       help="résultat au format JSON (pour un autre programme)")
+    check.epilog = ("Code de sortie : 0 badge valide, 1 badge non valide (révoqué, expiré, "
+                    "modifié, inconnu), 3 site injoignable (rien n'a pu être conclu).")
     check.set_defaults(func=_guard(cmd_verify))
+
+    signer = cmds.add_parser("signer", help="signer les badges pas encore signés (et la liste "
+                                            "des révocations) avec la clé de signature")
+    signer.add_argument("--cle", dest="key", metavar="CHEMIN",
+                        help=f"chemin de la clé privée (par défaut : variable {KEY_ENV})")
+    signer.set_defaults(func=_guard(cmd_sign))
 
     keygen = cmds.add_parser("keygen", help="créer la clé de signature (hors du dépôt)")
     keygen.add_argument("path", nargs="?", metavar="CHEMIN",
@@ -150,6 +215,6 @@ def add_parser(sub) -> None:
 
 def check_problems(root: Path) -> list:
     """Problems `fichotheque check` reports for the badges (ledger readable, append-only)."""
-    return ledger.check_append_only(Path(root))
+    return history.check_append_only(Path(root))
 
 

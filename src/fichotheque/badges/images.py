@@ -137,6 +137,20 @@ EMBLEMS = {
 }
 
 
+def _fit_caption(draw, caption: str, width: float, size: int):
+    """The caption (the place's name) in a font small enough for the ribbon, cut with « … »
+    when even the smallest readable size is too wide."""
+    caption = " ".join(caption.split())
+    smallest = int(size * .7)
+    for font_size in range(size, smallest - 1, -2):
+        font = ImageFont.truetype(font_path(), font_size)
+        if draw.textlength(caption, font=font) <= width:
+            return caption, font
+    while caption and draw.textlength(caption + "…", font=font) > width:
+        caption = caption[:-1].rstrip()
+    return caption + "…", font
+
+
 def badge_png(title: str, colour: str, emblem: str = "", caption: str = "Fichothèque") -> bytes:
     """The badge image as PNG bytes (600 x 600, transparent corners)."""
     scale = 2  # draw large, then downsample: smooth edges
@@ -167,7 +181,7 @@ def badge_png(title: str, colour: str, emblem: str = "", caption: str = "Fichoth
         d.text((c, top + i * line_height + line_height / 2), line, font=font, fill=white,
                anchor="mm")
     # Ribbon with the caption across the lower rim.
-    rib_font = ImageFont.truetype(font_path(), int(size * .04))
+    caption, rib_font = _fit_caption(d, caption, size * .62, int(size * .04))
     rib_w = d.textlength(caption, font=rib_font) + size * .08
     rib_top = size * .8
     d.rounded_rectangle((c - rib_w / 2, rib_top, c + rib_w / 2, rib_top + size * .075),

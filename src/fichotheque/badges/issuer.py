@@ -132,6 +132,8 @@ def load_issuer(root: Path, site: SiteConfig) -> Issuer:
     email = email_address(email or site.structure.email,
                           _where("email", bool(email), "extra.structure.email"))
     # Free text (escaped wherever it is shown), on one line.
-    description = " ".join((value("description") or site.structure.description).split())
+    description = " ".join((value("description") or site.structure.description).split()) or (
+        f"{name} délivre ces badges aux personnes qui ont suivi ou animé les ateliers d'un "
+        "module de fiches.")
     image = image_path(value("image"), root) if value("image") else ""
     return Issuer(name=name, url=url, email=email, description=description, image=image)

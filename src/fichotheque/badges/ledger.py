@@ -3,7 +3,7 @@
 Each award holds a salted hash of the recipient's e-mail (`sha256$<hex>` of the lower-cased
 address followed by the salt, as Open Badges 2.0 defines it), never the address itself.
 Revoking appends an entry `revoked: <uuid>`; nothing is ever edited or removed, which
-`check_append_only` enforces against the last commit.
+`history.check_append_only` enforces against every committed version.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import hashlib
 import json
 import re
 import secrets
-import subprocess
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,7 +21,6 @@ from pathlib import Path
 from fichotheque import safeyaml
 from fichotheque.badges import LEDGER_PATH, BadgeError
 from fichotheque.badges.locking import locked
-from fichotheque.content.problems import Problem
 from fichotheque.files import write_atomic
 
 HEADER = """\
@@ -313,53 +311,3 @@ def revoke(path: Path, award_id: str, reason: str, now: dt.datetime | None = Non
         revocation = Revocation(award_id, reason, (now or _now()).date().isoformat())
         _append(path, revocation.as_entry())
     return revocation
-
-
-# -- append-only check against git -------------------------------------------------------------
-
-def committed_text(root: Path) -> str | None:
-    """The ledger as in the last commit, or None (not a git repository, file not committed)."""
-    try:
-        result = subprocess.run(["git", "-C", str(root), "show", f"HEAD:./{LEDGER_PATH}"],
-                                capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return result.stdout if result.returncode == 0 else None
-
-
-def check_append_only(root: Path) -> list[Problem]:
-    """Problems if the ledger cannot be read, or lost or changed entries since HEAD."""
-    root = Path(root)
-    path = root / LEDGER_PATH
-    try:
-        current = load(path)
-    except BadgeError as exc:
-        text = str(exc)
-        place, _, message = text.partition(": ")
-        _file, _, line = place.partition(":")
-        return [Problem(LEDGER_PATH, int(line) if line.isdigit() else None, message,
-                        rule="badges-ledger")]
-    old_text = committed_text(root)
-    if old_text is None:
-        return []
-    try:
-        old = parse(old_text, f"HEAD:{LEDGER_PATH}")
-    except BadgeError:
-        return []
-    problems = []
-    hint = ("le registre ne fait que s'allonger ; restaurez l'entrée "
-            f"(git checkout HEAD -- {LEDGER_PATH}) et utilisez « fichotheque badges revoke »")
-    for previous in old.awards:
-        now = current.award(previous.id)
-        if now is None:
-            problems.append(Problem(LEDGER_PATH, None, f"attribution {previous.id} supprimée "
-                                    "depuis le dernier commit", hint=hint, rule="badges-ledger"))
-        elif now != previous:
-            problems.append(Problem(LEDGER_PATH, None, f"attribution {previous.id} modifiée "
-                                    "depuis le dernier commit", hint=hint, rule="badges-ledger"))
-    for previous in old.revocations:
-        if current.revocation(previous.revoked) != previous:
-            problems.append(Problem(LEDGER_PATH, None, f"révocation de {previous.revoked} "
-                                    "supprimée ou modifiée depuis le dernier commit", hint=hint,
-                                    rule="badges-ledger"))
-    return problems

@@ -20,6 +20,7 @@ from fichotheque.web.settings import SiteConfig
 
 CONTEXT = "https://w3id.org/openbadges/v2"
 ALIGNED_FRAMEWORKS = ("pix", "clea")
+UNCODED_FRAMEWORKS = ("clea",)  # our numbers follow the publication order, not an official code
 BADGE_KEYS = ("name", "description", "criteria", "tags", "alignment")
 
 
@@ -33,7 +34,9 @@ class Alignment:
 
     def as_json(self) -> dict:
         data = {"targetName": self.target_name, "targetUrl": self.target_url,
-                "targetFramework": self.target_framework, "targetCode": self.target_code}
+                "targetFramework": self.target_framework}
+        if self.target_code:  # CléA Numérique has no official codes: none is invented
+            data["targetCode"] = self.target_code
         if self.target_description:
             data["targetDescription"] = self.target_description
         return data
@@ -105,11 +108,20 @@ class Urls:
 
     @property
     def public_key(self) -> str:
+        """The first URL of a key, kept for badges signed before keys were versioned."""
         return self.base + "cle-publique.json"
+
+    def key(self, kid: str) -> str:
+        """A signing key's own URL (OB 2.0 CryptographicKey), published for ever."""
+        return self.base + f"cles/{kid}.json"
 
     @property
     def claim_page(self) -> str:
         return self.base + "obtenir/"
+
+    def claim_link(self, award_id: str) -> str:
+        """The link sent to the person: the claim page for that one award."""
+        return self.claim_page + f"?id={award_id}"
 
     def verify_page(self, award_id: str = "") -> str:
         return self.base + "verifier/" + (f"?id={award_id}" if award_id else "")
@@ -145,8 +157,9 @@ def _alignments(codes, module: Module, rel: str) -> tuple[Alignment, ...]:
         competence = referentiels.lookup(str(code))
         if competence is None:
             raise BadgeError(f"{rel}: compétence « {code} » inconnue dans « alignment »")
+        official = "" if competence.framework in UNCODED_FRAMEWORKS else competence.code
         result.append(Alignment(competence.label, competence.framework_url,
-                                competence.framework_name, competence.code, competence.area))
+                                competence.framework_name, official, competence.area))
     return tuple(result)
 
 
@@ -195,7 +208,7 @@ def load_definitions(root: Path, site: SiteConfig, corpus: Corpus) -> Definition
 
 # -- documents ---------------------------------------------------------------------------------
 
-def profile_json(defs: Definitions, signed: bool = False) -> dict:
+def profile_json(defs: Definitions, key_url: str = "") -> dict:
     urls = Urls(defs.site)
     issuer = defs.issuer
     data = {
@@ -213,8 +226,8 @@ def profile_json(defs: Definitions, signed: bool = False) -> dict:
     data["revocationList"] = urls.revocations
     # Hosted assertions live under the site URL, which may be a sub-path (GitHub Pages).
     data["verification"] = {"type": "VerificationObject", "startsWith": urls.base}
-    if signed:
-        data["publicKey"] = urls.public_key
+    if key_url:  # the key that signs new badges (older ones stay published, see keys.py)
+        data["publicKey"] = key_url
     return data
 
 
@@ -237,8 +250,9 @@ def badgeclass_json(defs: Definitions, badge: BadgeClass) -> dict:
     return data
 
 
-def assertion_json(defs: Definitions, ledger: Ledger, award: Award, signed: bool = False) -> dict:
-    """The hosted assertion (or, with `signed`, the one a JWS carries)."""
+def assertion_json(defs: Definitions, ledger: Ledger, award: Award, signed_by: str = "") -> dict:
+    """The hosted assertion (or, with `signed_by` = a key URL, the one a JWS carries)."""
+    signed = bool(signed_by)
     urls = Urls(defs.site)
     data = {
         "@context": CONTEXT,
@@ -249,7 +263,7 @@ def assertion_json(defs: Definitions, ledger: Ledger, award: Award, signed: bool
         "badge": urls.badge(award.badge),
         "issuedOn": award.issued_on,
         "image": urls.assertion_image(award.id),
-        "verification": ({"type": "signed", "creator": urls.public_key} if signed
+        "verification": ({"type": "signed", "creator": signed_by} if signed
                          else {"type": "hosted"}),
     }
     if award.expires:
@@ -278,12 +292,12 @@ def revocation_list_json(defs: Definitions, ledger: Ledger) -> dict:
     }
 
 
-def public_key_json(defs: Definitions, pem: str) -> dict:
+def public_key_json(defs: Definitions, pem: str, url: str) -> dict:
     urls = Urls(defs.site)
     return {
         "@context": CONTEXT,
         "type": "CryptographicKey",
-        "id": urls.public_key,
+        "id": url,
         "owner": urls.issuer,
         "publicKeyPem": pem,
     }

@@ -1,8 +1,12 @@
-"""Signed badges: an RSA key kept outside the repository, JWS (RS256) of the assertion.
+"""Signed badges: an RSA key kept outside the repository, JWS (RS256) through joserfc.
 
 The key path comes from the environment variable FICHOTHEQUE_BADGE_KEY; `keygen` creates a
 key and refuses to write it inside the project (it would end up in git or in `site/`).
-Only the public part is ever published (`badges/cle-publique.json`).
+Only the public part is ever published: as PEM (`badges/cle-publique.json`, Open Badges 2.0)
+and as a public JWK named by its RFC 7638 thumbprint (`key_id`), for Open Badges 3.0.
+
+Signing is deterministic (RS256 is RSASSA-PKCS1-v1_5): the same payload and key give the same
+token, so rebuilding the site does not change published files.
 """
 
 from __future__ import annotations
@@ -10,20 +14,22 @@ from __future__ import annotations
 import base64
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from joserfc import jws
+from joserfc.errors import JoseError
+from joserfc.jwk import RSAKey
 
 from fichotheque.badges import KEY_ENV, BadgeError
 from fichotheque.files import write_atomic
 
 KEY_SIZE = 2048
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+ALGORITHM = "RS256"
+# Members of an RSA JWK that belong to the private key (RFC 7518 §6.3.2): never published.
+PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "oth")
 
 
 def _unb64(text: str) -> bytes:
@@ -53,19 +59,57 @@ def load_private_key(path: Path) -> rsa.RSAPrivateKey:
     return key
 
 
-def public_pem(key: rsa.RSAPrivateKey | rsa.RSAPublicKey) -> str:
-    public = key.public_key() if isinstance(key, rsa.RSAPrivateKey) else key
-    return public.public_bytes(serialization.Encoding.PEM,
-                               serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
+def _rsa_key(key) -> RSAKey:
+    """A joserfc RSA key from a cryptography key, a PEM text or a JWK dict (ValueError else)."""
+    if isinstance(key, RSAKey):
+        return key
+    if isinstance(key, dict):
+        if key.get("kty") != "RSA":
+            raise ValueError("not an RSA JWK")
+        # Only the public members: a published JWK must never carry a private one anyway.
+        key = {k: v for k, v in key.items() if k in ("kty", "n", "e")}
+    elif isinstance(key, str):
+        key = key.encode("ascii", "replace")
+    try:
+        return RSAKey.import_key(key)
+    except (JoseError, ValueError, TypeError, KeyError) as exc:
+        raise ValueError("unreadable RSA key") from exc
 
 
-def sign(payload: dict, key: rsa.RSAPrivateKey) -> str:
-    """Compact JWS (RS256) of the JSON payload; deterministic (PKCS#1 v1.5)."""
-    header = _b64(json.dumps({"alg": "RS256"}, separators=(",", ":")).encode())
-    body = _b64(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-    signing_input = f"{header}.{body}".encode("ascii")
-    signature = key.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
-    return f"{header}.{body}.{_b64(signature)}"
+def public_pem(key) -> str:
+    if isinstance(key, rsa.RSAPrivateKey):
+        key = key.public_key()
+    if not isinstance(key, rsa.RSAPublicKey):
+        key = _rsa_key(key).public_key
+    return key.public_bytes(serialization.Encoding.PEM,
+                            serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
+
+
+def key_id(key) -> str:
+    """The RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key: a stable `kid`."""
+    return _rsa_key(key).thumbprint()
+
+
+def public_jwk(key) -> dict:
+    """The public JWK of `key` with its `kid`, `alg` and `use`; never a private member."""
+    members = _rsa_key(key).as_dict(private=False)
+    return {"kty": "RSA", "n": members["n"], "e": members["e"], "alg": ALGORITHM, "use": "sig",
+            "kid": key_id(key)}
+
+
+def sign(payload: dict, key, kid: str | None = None, typ: str | None = None) -> str:
+    """Compact JWS (RS256) of the JSON payload; header `alg` (+ `kid`, `typ` when given).
+
+    The payload is serialised compactly in UTF-8, as the Open Badges 2.0 signed assertions
+    published before joserfc were, so their bytes do not change.
+    """
+    header = {"alg": ALGORITHM}
+    if kid:
+        header["kid"] = kid
+    if typ:
+        header["typ"] = typ
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return jws.serialize_compact(header, body, _rsa_key(key), algorithms=[ALGORITHM])
 
 
 def is_jws(text: str) -> bool:
@@ -74,33 +118,60 @@ def is_jws(text: str) -> bool:
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=") for p in parts)
 
 
-def unverified_payload(token: str) -> dict:
-    """The JWS payload as a dict, without checking the signature (ValueError if unreadable)."""
+def _json_part(token: str, index: int, what: str) -> dict:
     try:
-        data = json.loads(_unb64(token.strip().split(".")[1]).decode("utf-8"))
+        data = json.loads(_unb64(token.strip().split(".")[index]).decode("utf-8"))
     except (IndexError, ValueError, UnicodeDecodeError) as exc:
-        raise ValueError("unreadable JWS payload") from exc
+        raise ValueError(f"unreadable JWS {what}") from exc
     if not isinstance(data, dict):
-        raise ValueError("JWS payload is not an object")
+        raise ValueError(f"JWS {what} is not an object")
     return data
 
 
-def verify(token: str, public_key_pem: str) -> dict:
-    """The payload if the RS256 signature is valid for the key, else ValueError."""
-    try:
-        header_b64, body_b64, sig_b64 = token.strip().split(".")
-        header = json.loads(_unb64(header_b64))
-        key = serialization.load_pem_public_key(public_key_pem.encode("ascii"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValueError("unreadable JWS or key") from exc
-    if header.get("alg") != "RS256" or not isinstance(key, rsa.RSAPublicKey):
+def unverified_header(token: str) -> dict:
+    """The JOSE header as a dict, without checking anything (ValueError if unreadable)."""
+    return _json_part(token, 0, "header")
+
+
+def unverified_payload(token: str) -> dict:
+    """The JWS payload as a dict, without checking the signature (ValueError if unreadable)."""
+    return _json_part(token, 1, "payload")
+
+
+def verify(token: str, public_key_pem) -> dict:
+    """The payload if the RS256 signature is valid for the key (PEM or JWK), else ValueError."""
+    header = unverified_header(token)
+    if header.get("alg") != ALGORITHM:
         raise ValueError("unsupported JWS algorithm")
+    key = _rsa_key(public_key_pem)
     try:
-        key.verify(_unb64(sig_b64), f"{header_b64}.{body_b64}".encode("ascii"),
-                   padding.PKCS1v15(), hashes.SHA256())
-    except InvalidSignature as exc:
+        jws.deserialize_compact(token.strip(), key, algorithms=[ALGORITHM])
+    except (JoseError, ValueError, TypeError) as exc:
         raise ValueError("bad signature") from exc
     return unverified_payload(token)
+
+
+def verify_with_keys(token: str, keys: Mapping[str, object]) -> dict:
+    """The payload if one of `keys` ({kid: PEM or JWK}) signed it, else ValueError.
+
+    The key is chosen by the header's `kid`, compared whole and by its part after `#` (a DID
+    URL such as `did:web:…#<kid>`); without a `kid`, each key is tried in turn.
+    """
+    header = unverified_header(token)
+    kid = header.get("kid")
+    if kid is not None:
+        if not isinstance(kid, str):
+            raise ValueError("unreadable JWS key id")
+        key = keys.get(kid, keys.get(kid.rpartition("#")[2]) if "#" in kid else None)
+        if key is None:
+            raise ValueError(f"unknown key id {kid}")
+        return verify(token, key)
+    for key in keys.values():
+        try:
+            return verify(token, key)
+        except ValueError:
+            continue
+    raise ValueError("no known key verifies this signature")
 
 
 def keygen(path: Path, project_dir: Path) -> Path:

@@ -21,7 +21,8 @@ FRAMEWORKS = {
 
 FRAMEWORK_URLS = {
     "pix": "https://pix.fr/",
-    "digcomp": "https://joint-research-centre.ec.europa.eu/digcomp_en",
+    # the DigComp 2.2 publication itself (JRC128415, 2022), not the programme's home page
+    "digcomp": "https://publications.jrc.ec.europa.eu/repository/handle/JRC128415",
     "clea": "https://www.certificat-clea.fr/",
 }
 

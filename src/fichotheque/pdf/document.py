@@ -145,14 +145,28 @@ class _Links:
 
 
 _OL_START = re.compile(r'<ol start="(\d{1,4})">')
+# A line of dots to fill in by hand (« Nom : .......... ») in a text: drawn, not read aloud.
+_TEXT = re.compile(r">([^<]+)<")
+_DOTS = re.compile(r"(?:\.[ \u00a0]?){5,}|(?:\u2026[ \u00a0]?){2,}")
+
+
+def _blank(match: re.Match) -> str:
+    dots = match[0].count(".") + 3 * match[0].count("\u2026")
+    return f'<span class="pdf-pointilles" style="width: {min(dots * 0.32, 40):.1f}em"></span>'
+
+
+def _blanks(html: str) -> str:
+    """Runs of dots become an empty dotted line: a screen reader would read every dot."""
+    return _TEXT.sub(lambda m: ">" + _DOTS.sub(_blank, m[1]) + "<", html)
 
 
 def _clean(html: str, links: _Links) -> str:
     html = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, attribute_filter=links,
                      url_schemes=URL_SCHEMES, link_rel=None)
     # WeasyPrint ignores `start`: a list that goes on after a paragraph (« 8. ») sets its counter.
-    return _OL_START.sub(lambda m: f'<ol start="{m[1]}" style="counter-reset: list-item '
+    html = _OL_START.sub(lambda m: f'<ol start="{m[1]}" style="counter-reset: list-item '
                          f'{int(m[1]) - 1}">', html)
+    return _blanks(html)
 
 
 def body_html(fiche: Fiche, site: SiteConfig, facilitator: bool) -> tuple[str, set[Path]]:

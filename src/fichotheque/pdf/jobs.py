@@ -37,7 +37,7 @@ from fichotheque.web.settings import SiteConfig
 MAX_PAGES = 2
 
 # Bump when the rendering changes in a way the templates and stylesheet do not show.
-RENDER_VERSION = "4"  # 2: booklets assembled from the fiche PDFs; 3: kits; 4: parcours, quizzes
+RENDER_VERSION = "5"  # 2: booklets from fiche PDFs; 3: kits; 4: parcours, quizzes; 5: retag.py
 STYLESHEET = "assets/fichotheque-print.css"  # under theme/, also served to browsers
 TEMPLATES = ("print_base.html", "print_macros.html", "print_fiche.html", "print_booklet.html",
              "print_kit.html", "print_parcours.html", "print_parcours_booklet.html",

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 from fichotheque.content.loading import load_corpus
 from fichotheque.content.model import Corpus
 from fichotheque.files import temp_path, write_atomic
-from fichotheque.pdf import booklet, links
+from fichotheque.pdf import booklet, links, retag
 from fichotheque.pdf.cache import PdfCache
 from fichotheque.pdf.document import BOOKLET, BOOKLET_LINK, PAGE_MARKER, pages_label, source_path
 from fichotheque.pdf.jobs import (
@@ -55,6 +55,7 @@ def _weasyprint():
         import weasyprint
     except (ImportError, OSError) as exc:
         raise PdfUnavailable(PANGO_HINT) from exc
+    retag.install()
     return weasyprint
 
 
@@ -122,8 +123,10 @@ def _layout(html: str, job: PdfJob):
 
 
 def _write(document, job: PdfJob) -> bytes:
-    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=job.key.encode()[:32],
-                              uncompressed_pdf=False)
+    """The tagged PDF (PDF/UA-1), its running headers and footers made artifacts (retag.py)."""
+    return retag.fix(document.write_pdf(pdf_variant="pdf/ua-1",
+                                        pdf_identifier=job.key.encode()[:32],
+                                        uncompressed_pdf=False))
 
 
 def render_job(job: PdfJob, target: str, parts: tuple[str, ...] = ()) -> int:

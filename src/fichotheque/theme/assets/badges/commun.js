@@ -27,6 +27,12 @@
     return cache[rel];
   }
 
+  function getText(rel) {
+    return fetch(new URL(rel, badgesBase).href, { cache: "no-cache" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .catch(function () { return null; });
+  }
+
   var sitePromise = null;
   /* The canonical address of `badges/` (from the issuer profile), e.g. https://…/badges/ */
   function site() {
@@ -129,9 +135,9 @@
 
   /* How many chunks (iTXt, tEXt, zTXt), anywhere in the file, carry the `openbadges` keyword.
      More than one is ambiguous: which one was issued? The image is then not a valid badge. */
-  function bakedCount(buffer) {
+  function bakedCount(buffer, keyword) {
     var bytes = new Uint8Array(buffer), view = new DataView(buffer), pos = 8, count = 0;
-    var keyword = "openbadges";
+    keyword = keyword || "openbadges";
     while (pos + 8 <= bytes.length) {
       var length = view.getUint32(pos);
       var type = String.fromCharCode(bytes[pos + 4], bytes[pos + 5], bytes[pos + 6], bytes[pos + 7]);
@@ -148,10 +154,11 @@
   }
 
   /* Resolves to the baked text, or null when there is none. */
-  function unbake(buffer) {
+  function unbake(buffer, keyword) {
     var bytes = new Uint8Array(buffer);
     if (!isPng(bytes)) { return Promise.resolve(null); }
-    var view = new DataView(buffer), pos = 8, keyword = "openbadges", textChunk = null;
+    keyword = keyword || "openbadges"; // Open Badges 3.0: "openbadgecredential"
+    var view = new DataView(buffer), pos = 8, textChunk = null;
     var utf8 = new TextDecoder("utf-8"), latin1 = new TextDecoder("latin1");
     function startsWithKeyword(data) {
       if (data.length <= keyword.length || data[keyword.length] !== 0) { return false; }
@@ -215,10 +222,17 @@
       return Promise.resolve(false);
     }
     if (header.alg !== "RS256") { return Promise.resolve(false); }
-    var der = b64urlBytes(String(pem).replace(/-----[^-]+-----/g, "").replace(/\s+/g, "")
-      .replace(/\+/g, "-").replace(/\//g, "_"));
     var algo = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
-    return window.crypto.subtle.importKey("spki", der, algo, false, ["verify"])
+    var imported;
+    if (pem && typeof pem === "object") { // a public JWK (Open Badges 3.0 keys)
+      imported = window.crypto.subtle.importKey("jwk", { kty: "RSA", n: pem.n, e: pem.e,
+        alg: "RS256", ext: true }, algo, false, ["verify"]);
+    } else {
+      var der = b64urlBytes(String(pem).replace(/-----[^-]+-----/g, "").replace(/\s+/g, "")
+        .replace(/\+/g, "-").replace(/\//g, "_"));
+      imported = window.crypto.subtle.importKey("spki", der, algo, false, ["verify"]);
+    }
+    return imported
       .then(function (key) {
         return window.crypto.subtle.verify(algo, key, b64urlBytes(parts[2]),
           new TextEncoder().encode(parts[0] + "." + parts[1]));
@@ -277,17 +291,28 @@
   }
 
   /* Revocation, expiry and recipient checks on the hosted assertion. */
-  function checkHosted(hosted, id, info, email, now) {
+  function competences(badge) {
+    return (badge.alignment || []).filter(function (a) { return a && a.targetName; })
+      .map(function (a) {
+        return { framework: a.targetFramework || "", code: a.targetCode || "",
+          name: a.targetName, url: a.targetUrl || "" };
+      });
+  }
+
+  function checkHosted(hosted, id, info, email, now, signature) {
     var base = info.base;
     return Promise.all([getJSON(relative(base, hosted.badge) || "-"), getJSON("revocations.json")])
       .then(function (got) {
         var badge = got[0] || {}, revocations = got[1] || {};
         var issuerName = info.issuer && info.issuer.name ? info.issuer.name : "?";
-        var details = [["Badge", badge.name || "?"], ["Émetteur", issuerName],
+        var details = [["Badge", badge.name || "?"], ["Délivré par", issuerName],
           ["Délivré le", frenchDate(hosted.issuedOn)]];
         if (hosted.expires) { details.push(["Expire le", frenchDate(hosted.expires)]); }
         var criteria = badge.criteria && typeof badge.criteria === "object" ? badge.criteria : {};
-        var extra = { badge: badge, hosted: hosted };
+        var evidence = hosted.evidence && hosted.evidence.narrative;
+        if (evidence) { details.push(["Preuve", String(evidence)]); }
+        var extra = { badge: badge, hosted: hosted, competences: competences(badge),
+          signature: signature || "badge hébergé : lu sur le site qui l'a délivré" };
         var reason = null;
         if (hosted.revoked) { reason = String(hosted.revocationReason || ""); }
         (revocations.revokedAssertions || []).forEach(function (entry) {
@@ -299,7 +324,7 @@
         });
         if (criteria.id) { details.push(["Critères", criteria.id]); }
         if (reason !== null) {
-          return verdict("révoqué", "Ce badge a été révoqué par son émetteur." +
+          return verdict("révoqué", "Ce badge a été révoqué par la structure qui l'a délivré." +
             (reason ? " Motif : " + reason : ""), details, id, extra);
         }
         if (hosted.expires) {
@@ -328,6 +353,9 @@
     if (!isPng(new Uint8Array(buffer))) {
       return Promise.resolve(verdict("pas un badge",
         "Ce fichier n'est pas une image PNG : ce n'est pas un badge."));
+    }
+    if (bakedCount(buffer, "openbadgecredential") && window.Fichobadges.verifyCredentialPng) {
+      return window.Fichobadges.verifyCredentialPng(buffer, email, now);
     }
     if (bakedCount(buffer) > 1) {
       return Promise.resolve(verdict("modifié", "L'image contient plusieurs assertions Open " +
@@ -363,6 +391,7 @@
       }
       var id = awardId(String(embedded.id || ""), info.base);
       if (!id) { return foreign(embedded); }
+      var signature = "badge hébergé : comparé à l'original publié par le site";
       return getJSON("assertions/" + id + ".json").then(function (hosted) {
         if (!hosted) {
           return verdict("inconnu", "Ce site n'a jamais délivré ce badge : son identifiant " +
@@ -370,9 +399,15 @@
         }
         var check;
         if (signed) {
-          var creator = embedded.verification && embedded.verification.creator;
-          check = getJSON("cle-publique.json").then(function (key) {
-            if (!key || creator !== info.base + "cle-publique.json") { return foreign(embedded); }
+          var creator = String(embedded.verification && embedded.verification.creator || "");
+          // every key the site ever used stays published: cles/<kid>.json (or the first URL)
+          var keyRel = relative(info.base, creator) || "";
+          if (!/^(cle-publique|cles\/[A-Za-z0-9_-]{43})\.json$/.test(keyRel)) {
+            return foreign(embedded);
+          }
+          signature = "badge signé : signature contrôlée avec la clé publiée par le site";
+          check = getJSON(keyRel).then(function (key) {
+            if (!key || !key.publicKeyPem) { return foreign(embedded); }
             return verifyJws(text, key.publicKeyPem).then(function (good) {
               if (!good) {
                 return verdict("modifié", "La signature du badge ne correspond pas : l'image " +
@@ -396,7 +431,7 @@
             return verdict("modifié", "Ce badge a été modifié : " + labels + " ne correspond " +
               "pas à l'original publié par le site.", [], id);
           }
-          return checkHosted(hosted, id, info, email, now);
+          return checkHosted(hosted, id, info, email, now, signature);
         });
       });
     });
@@ -421,8 +456,10 @@
   }
 
   window.Fichobadges = {
-    root: root, badgesBase: badgesBase, getJSON: getJSON, site: site, hashEmail: hashEmail,
-    sha256Hex: sha256Hex, sha256Fallback: sha256Fallback, unbake: unbake, verifyPng: verifyPng,
-    verifyId: verifyId, frenchDate: frenchDate, normaliseEmail: normaliseEmail
+    root: root, badgesBase: badgesBase, getJSON: getJSON, getText: getText, site: site,
+    hashEmail: hashEmail, sha256Hex: sha256Hex, sha256Fallback: sha256Fallback, unbake: unbake,
+    bakedCount: bakedCount, verifyPng: verifyPng, verifyId: verifyId, frenchDate: frenchDate,
+    normaliseEmail: normaliseEmail, verdict: verdict, checkHosted: checkHosted,
+    verifyJws: verifyJws, jwsPayload: jwsPayload, b64urlBytes: b64urlBytes
   };
 })();

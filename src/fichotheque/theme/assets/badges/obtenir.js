@@ -1,10 +1,17 @@
-/* Fichothèque — the claim page: find one's badges from an e-mail (hashed in the browser),
-   download the baked PNG, print an A4 certificate with a typed name (kept in the browser). */
+/* Fichothèque — the claim page, opened from the link the person received
+   (`obtenir/?id=<award>`): it reads that award only (`assertions/<id>.obtenir.json`), compares
+   the typed e-mail with its salted hash in the browser, then offers the downloads and an A4
+   certificate with a typed name (kept in the browser). No file lists every award. */
 (function () {
   "use strict";
   var FB = window.Fichobadges;
   var form = document.getElementById("fb-claim");
   var emailInput = document.getElementById("fb-claim-email");
+  var emailError = document.getElementById("fb-claim-email-error");
+  var linkRow = document.getElementById("fb-claim-link-row");
+  var linkInput = document.getElementById("fb-claim-link");
+  var linkError = document.getElementById("fb-claim-link-error");
+  var intro = document.getElementById("fb-claim-intro");
   var status = document.getElementById("fb-claim-status");
   var results = document.getElementById("fb-claim-results");
   var verifyLink = document.getElementById("fb-verify-link");
@@ -20,9 +27,31 @@
 
   function say(text) { status.textContent = text; }
 
-  function certificate(entry, badge, index, issuerName) {
+  /* An error shown under its field, announced and tied to it (aria-describedby). */
+  function fieldError(input, box, text) {
+    box.textContent = text;
+    box.hidden = !text;
+    if (text) {
+      input.setAttribute("aria-invalid", "true");
+      input.focus();
+    } else {
+      input.removeAttribute("aria-invalid");
+    }
+  }
+
+  var UUID_IN = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i;
+  function awardIdOf(text) {
+    var m = UUID_IN.exec(String(text || ""));
+    return m ? m[1].toLowerCase() : "";
+  }
+
+  function certificate(entry, badge, issuerName) {
     var cert = el("article", { "class": "fb-certificate", id: "fb-cert-" + entry.id,
       "aria-label": "Aperçu de l'attestation" });
+    // the place's logo (or its generated image), from this site: works offline too
+    cert.appendChild(el("img", { "class": "fb-certificate__logo",
+      src: new URL("emetteur.png", FB.badgesBase).href, alt: issuerName, width: "64",
+      height: "64" }));
     cert.appendChild(el("p", { "class": "fb-certificate__kicker" }, "Attestation Open Badge"));
     cert.appendChild(el("img", { "class": "fb-certificate__badge", alt: "",
       src: new URL(entry.badge + ".png", FB.badgesBase).href, width: "180", height: "180" }));
@@ -31,6 +60,8 @@
     who.appendChild(document.createTextNode("délivré à "));
     who.appendChild(el("strong", { "class": "fb-certificate__name" }, "…"));
     cert.appendChild(who);
+    cert.appendChild(el("p", { "class": "fb-certificate__declared" }, "(nom indiqué par la " +
+      "personne titulaire ; le badge, lui, est lié à son adresse e-mail)"));
     cert.appendChild(el("p", { "class": "fb-certificate__by" }, "par " + issuerName + ", le " +
       FB.frenchDate(entry.issuedOn)));
     if (badge.description) { cert.appendChild(el("p", {}, badge.description)); }
@@ -58,7 +89,7 @@
     verify.appendChild(el("img", { src: new URL("assertions/" + entry.id + ".qr.svg",
       FB.badgesBase).href, alt: "Code QR vers la vérification du badge", width: "120",
       height: "120" }));
-    var url = index.base + "verifier/?id=" + entry.id;
+    var url = entry.verify;
     var p = el("p", {}, "Vérifier ce badge : ");
     p.appendChild(el("span", { "class": "fb-certificate__url" }, url));
     verify.appendChild(p);
@@ -66,9 +97,10 @@
     return cert;
   }
 
-  function card(entry, index) {
-    var badge = index.badges[entry.badge] || {};
-    var issuerName = index.issuer && index.issuer.name ? index.issuer.name : "";
+  function card(entry) {
+    var badge = entry.badgeInfo || {};
+    var issuerName = entry.issuer && entry.issuer.name ? entry.issuer.name : "";
+    var files = entry.files || {};
     var section = el("section", { "class": "fb-claim-card", "data-id": entry.id,
       "aria-labelledby": "fb-title-" + entry.id });
     var img = el("img", { src: new URL("assertions/" + entry.id + ".png", FB.badgesBase).href,
@@ -99,11 +131,17 @@
       href: new URL("assertions/" + entry.id + ".png", FB.badgesBase).href,
       download: "badge-" + slug + ".png" }, "Télécharger mon badge (PNG)");
     actions.appendChild(download);
-    if (entry.signed) {
+    if (files.signed) {
       actions.appendChild(document.createTextNode(" "));
       actions.appendChild(el("a", { "class": "md-button",
-        href: new URL("assertions/" + entry.id + ".signed.png", FB.badgesBase).href,
+        href: new URL("assertions/" + files.signed, FB.badgesBase).href,
         download: "badge-" + slug + "-signe.png" }, "Version signée (PNG)"));
+    }
+    if (files.ob3) {
+      actions.appendChild(document.createTextNode(" "));
+      actions.appendChild(el("a", { "class": "md-button",
+        href: new URL("assertions/" + files.ob3, FB.badgesBase).href,
+        download: "badge-" + slug + "-ob3.png" }, "Format Open Badges 3.0 (PNG)"));
     }
     actions.appendChild(document.createTextNode(" "));
     actions.appendChild(el("a", { "class": "md-button", href: verifyPage + "?id=" + entry.id },
@@ -114,14 +152,18 @@
     print.appendChild(el("h3", {}, "Imprimer une attestation"));
     var label = el("label", { "for": "fb-name-" + entry.id },
       "Votre nom, tel qu'il apparaîtra sur l'attestation (il reste dans votre navigateur)");
-    var name = el("input", { type: "text", id: "fb-name-" + entry.id, autocomplete: "name" });
+    var name = el("input", { type: "text", id: "fb-name-" + entry.id, autocomplete: "name",
+      "aria-describedby": "fb-name-error-" + entry.id });
+    var nameError = el("p", { id: "fb-name-error-" + entry.id, "class": "fb-field-error" });
+    nameError.hidden = true;
     var button = el("button", { type: "button", "class": "md-button" }, "Imprimer l'attestation");
     print.appendChild(label);
     print.appendChild(name);
+    print.appendChild(nameError);
     print.appendChild(button);
     body.appendChild(print);
     section.appendChild(body);
-    var cert = certificate(entry, badge, index, issuerName);
+    var cert = certificate(entry, badge, issuerName);
     section.appendChild(cert);
     function syncName() {
       cert.querySelector(".fb-certificate__name").textContent = name.value.trim() || "…";
@@ -129,7 +171,11 @@
     name.addEventListener("input", syncName);
     button.addEventListener("click", function () {
       syncName();
-      if (!name.value.trim()) { name.focus(); say("Saisissez votre nom avant d'imprimer."); return; }
+      if (!name.value.trim()) {
+        fieldError(name, nameError, "Saisissez votre nom avant d'imprimer.");
+        return;
+      }
+      fieldError(name, nameError, "");
       // Print a copy placed directly in <body>: nothing of the page layout around it.
       var holder = document.getElementById("fb-print-root");
       if (!holder) {
@@ -149,38 +195,67 @@
 
   window.addEventListener("afterprint", function () { document.body.classList.remove("fb-printing"); });
 
+  var fromLink = awardIdOf(new URLSearchParams(window.location.search).get("id"));
+  var entryPromise = null;
+  function entryFor(id) {
+    return FB.getJSON("assertions/" + id + ".obtenir.json");
+  }
+
+  if (fromLink) {
+    linkInput.value = fromLink;
+    linkRow.hidden = true; // the link already says which badge
+    entryPromise = entryFor(fromLink);
+    entryPromise.then(function (entry) {
+      if (!entry) {
+        linkRow.hidden = false;
+        intro.textContent = "Ce lien ne correspond à aucun badge de ce site : vérifiez qu'il " +
+          "est complet, ou collez-le ci-dessous.";
+        return;
+      }
+      intro.textContent = "Vous avez reçu le badge « " + (entry.badgeInfo || {}).name + " » de " +
+        ((entry.issuer || {}).name || "cette structure") + ". Saisissez l'adresse e-mail à " +
+        "laquelle vous avez reçu ce lien pour l'afficher.";
+    });
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    var email = FB.normaliseEmail(emailInput.value);
     results.textContent = "";
-    if (!/^[^@\s]+@[^@\s]+\.[^@\s.]+$/.test(email)) {
-      say("Cette adresse e-mail semble incomplète : vérifiez-la (exemple : prenom.nom@exemple.fr).");
-      emailInput.focus();
+    say("");
+    var id = awardIdOf(linkInput.value);
+    if (!id) {
+      linkRow.hidden = false;
+      fieldError(linkInput, linkError, "Collez le lien reçu par e-mail (il contient « ?id= » " +
+        "suivi d'une suite de lettres et de chiffres).");
       return;
     }
+    fieldError(linkInput, linkError, "");
+    var email = FB.normaliseEmail(emailInput.value);
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s.]+$/.test(email)) {
+      fieldError(emailInput, emailError, "Cette adresse e-mail semble incomplète : " +
+        "vérifiez-la (exemple : prenom.nom@exemple.fr).");
+      return;
+    }
+    fieldError(emailInput, emailError, "");
     say("Recherche en cours…");
-    FB.getJSON("assertions/index.json").then(function (index) {
-      if (!index) {
-        say("Impossible de lire la liste des badges de ce site : vérifiez la connexion puis réessayez.");
+    var job = id === fromLink && entryPromise ? entryPromise : entryFor(id);
+    job.then(function (entry) {
+      if (!entry) {
+        say("Impossible de trouver ce badge : vérifiez le lien et la connexion, puis réessayez.");
         return null;
       }
-      return Promise.all(index.assertions.map(function (entry) {
-        return FB.hashEmail(email, entry.salt).then(function (h) {
-          return h === entry.identity ? entry : null;
-        });
-      })).then(function (found) {
-        found = found.filter(Boolean);
-        if (!found.length) {
-          say("Aucun badge n'a été délivré à l'adresse " + email + " sur ce site. Vérifiez " +
-            "l'orthographe ou demandez à votre coordinatrice ou coordinateur quelle adresse " +
-            "a été utilisée.");
+      return FB.hashEmail(email, entry.salt).then(function (h) {
+        if (h !== entry.identity) {
+          fieldError(emailInput, emailError, "Ce badge n'a pas été délivré à l'adresse " +
+            email + ". Vérifiez l'orthographe, ou demandez à la structure qui vous a envoyé le " +
+            "lien quelle adresse elle a utilisée.");
+          say("");
           return;
         }
-        var valid = found.filter(function (e) { return !e.revoked; }).length;
-        say(found.length === 1 ? "Un badge trouvé pour " + email + "." :
-          found.length + " badges trouvés pour " + email + "." +
-          (valid < found.length ? " Certains ont été révoqués." : ""));
-        found.forEach(function (entry) { results.appendChild(card(entry, index)); });
+        say(entry.revoked ? "Badge trouvé, mais il a été révoqué." : "Votre badge est prêt.");
+        results.appendChild(card(entry));
+        var title = results.querySelector("h2");
+        if (title) { title.setAttribute("tabindex", "-1"); title.focus(); }
       });
     });
   });

@@ -58,8 +58,34 @@
         }
         dl.appendChild(dd);
       });
+      if (v.signature) {
+        dl.appendChild(el("dt", {}, "Authenticité"));
+        dl.appendChild(el("dd", {}, v.signature));
+      }
       wrap.appendChild(dl);
       box.appendChild(wrap);
+      if (v.competences && v.competences.length) {
+        box.appendChild(el("h3", {}, "Compétences visées"));
+        var ul = el("ul", { "class": "fb-verdict__competences" });
+        v.competences.forEach(function (c) {
+          var li = el("li");
+          li.appendChild(el("strong", {}, c.framework + (c.code ? " " + c.code : "")));
+          li.appendChild(document.createTextNode(" — " + c.name));
+          ul.appendChild(li);
+        });
+        box.appendChild(ul);
+      }
+      if (v.status === "valide" || v.status === "expiré" || v.status === "autre titulaire") {
+        var note = el("div", { "class": "fb-verdict__holder" });
+        note.appendChild(el("h3", {}, "À qui appartient ce badge ?"));
+        note.appendChild(el("p", {}, "Le badge est lié à une adresse e-mail, pas à un nom. " +
+          "Pour savoir s'il appartient bien à la personne qui le présente, saisissez son " +
+          "adresse e-mail dans le champ ci-dessus : la page la compare à celle du badge, sans " +
+          "l'envoyer nulle part."));
+        note.appendChild(el("p", {}, "Le nom imprimé sur une attestation a été saisi par la " +
+          "personne elle-même : il n'est pas vérifié par la structure qui a délivré le badge."));
+        box.appendChild(note);
+      }
       var criteria = badge.criteria && badge.criteria.narrative;
       if (criteria) {
         var det = el("details");
@@ -85,8 +111,9 @@
       show(v, last.kind === "file" ? "Image vérifiée : " + last.name
         : "Badge vérifié à partir de son identifiant : " + last.id);
     }, function () {
-      show({ status: "erreur", message: "La vérification a échoué : réessayez, ou utilisez la " +
-        "commande « fichotheque badges verify »." });
+      show({ status: "erreur", message: "La vérification n'a pas pu aller au bout : " +
+        "vérifiez la connexion puis réessayez. Si le problème continue, écrivez à la structure " +
+        "qui a délivré le badge." });
     });
   }
 

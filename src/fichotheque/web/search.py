@@ -1,0 +1,194 @@
+"""Search for beginners: what the build adds to Material's search index.
+
+Material's search plugin writes `search/search_index.json` (one entry per page and per
+section). Our search worker (`theme/assets/javascripts/workers/fichotheque-search.js`) ranks
+it for French beginners; this module gives it what the pages alone do not say:
+
+- the synonyms and common forms of `data/synonymes.yml` (« mail » = « courriel »…), in the
+  index's `config.synonymes`, so that the list stays data that contributors edit;
+- each fiche's level and duration (`fiche: {niveau, duree}` on the page's entry), shown
+  in the results;
+- no entry for the tags page: it lists every keyword of the site and would match any query.
+
+The file is rewritten in place after Material's search plugin wrote it and before the
+offline plugin inlines it into `search_index.js` (mirror builds), so both read the same index.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from fichotheque import safeyaml
+from fichotheque.content.model import level_label
+from fichotheque.web import search_split
+from fichotheque.web.pages import duration_text
+
+INDEX_PATH = Path("search") / "search_index.json"
+OFFLINE_PLUGIN = "material/offline"
+# `1` splits the index whatever the size of the site, `0` never (tests, measurements).
+SPLIT_ENV = "FICHOTHEQUE_RECHERCHE_DECOUPEE"
+SYNONYMS_RESOURCE = "data/synonymes.yml"
+CONFIG_KEY = "synonymes"
+KEYS = ("groupes", "voir_aussi", "mots_courants")
+# Pages that list every word of the site: found by any query, they would only be noise.
+EXCLUDED_PAGES = ("tags/", "tags.html")
+
+
+class SynonymsError(ValueError):
+    """`synonymes.yml` is malformed; the message is one French line."""
+
+
+@dataclass(frozen=True)
+class Synonyms:
+    """Groups of words meaning the same thing, and one-way « see also » words."""
+
+    groups: tuple[tuple[str, ...], ...] = ()
+    related: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    common: tuple[str, ...] = ()
+
+    def as_config(self) -> dict:
+        return {"groupes": [list(g) for g in self.groups],
+                "voir_aussi": {k: list(v) for k, v in self.related.items()},
+                "mots_courants": list(self.common)}
+
+
+def _words(value, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise SynonymsError(f"{where} : une liste de mots est attendue, "
+                            "par exemple [mail, courriel]")
+    words = []
+    for item in value:
+        if not isinstance(item, str | int) or not str(item).strip():
+            raise SynonymsError(f"{where} : « {item} » n'est pas un mot")
+        words.append(str(item).strip())
+    return tuple(words)
+
+
+def parse_synonyms(data) -> Synonyms:
+    """Check the structure of `synonymes.yml` (already parsed) and return it."""
+    if not isinstance(data, dict):
+        raise SynonymsError("synonymes.yml : les clés « groupes » et « voir_aussi » sont attendues")
+    unknown = sorted(set(data) - set(KEYS))
+    if unknown:
+        raise SynonymsError(f"synonymes.yml : clé inconnue « {unknown[0]} » "
+                            f"(seules {', '.join(f'« {k} »' for k in KEYS)} sont lues)")
+    raw_groups = data.get("groupes") or []
+    if not isinstance(raw_groups, list):
+        raise SynonymsError("synonymes.yml : « groupes » doit être une liste de listes de mots")
+    groups = tuple(_words(g, f"synonymes.yml, groupe {i}")
+                   for i, g in enumerate(raw_groups, start=1))
+    too_small = [g for g in groups if len(g) < 2]
+    if too_small:
+        raise SynonymsError(f"synonymes.yml : le groupe « {too_small[0][0]} » n'a qu'un mot")
+    raw_related = data.get("voir_aussi") or {}
+    if not isinstance(raw_related, dict):
+        raise SynonymsError("synonymes.yml : « voir_aussi » associe un mot à une liste de mots")
+    related = {str(k).strip(): _words(v, f"synonymes.yml, voir_aussi « {k} »")
+               for k, v in raw_related.items()}
+    common = _words(data["mots_courants"], "synonymes.yml, mots_courants") if data.get(
+        "mots_courants") else ()
+    return Synonyms(groups, related, common)
+
+
+def load_synonyms(text: str | None = None) -> Synonyms:
+    """The synonyms shipped with the package (or from `text`, for tests)."""
+    if text is None:
+        text = resources.files("fichotheque").joinpath(SYNONYMS_RESOURCE).read_text("utf-8")
+    try:
+        _, data = safeyaml.load_text(text, "synonymes.yml")
+    except safeyaml.YamlError as exc:
+        raise SynonymsError(str(exc)) from None
+    return parse_synonyms(data)
+
+
+def fiche_details(meta: dict) -> dict[str, str] | None:
+    """`{niveau, duree}` as shown in the results, from a fiche page's front matter."""
+    level, duration = meta.get("level"), meta.get("duration")
+    if not level or not isinstance(duration, int) or not meta.get("module"):
+        return None
+    return {"niveau": level_label(str(level)), "duree": duration_text(duration)}
+
+
+def enrich(index: dict, fiches: dict[str, dict[str, str]], synonyms: Synonyms) -> dict:
+    """The index with synonyms, fiche details and without the pages that match everything."""
+    config = dict(index.get("config") or {})
+    config[CONFIG_KEY] = synonyms.as_config()
+    docs = []
+    for doc in index.get("docs") or []:
+        location = str(doc.get("location", ""))
+        page = location.split("#", 1)[0]
+        if page in EXCLUDED_PAGES:
+            continue
+        if page == location and page in fiches:
+            doc = {**doc, "fiche": fiches[page]}
+        docs.append(doc)
+    return {**index, "config": config, "docs": docs}
+
+
+def rewrite_index(site_dir: Path, fiches: dict[str, dict[str, str]], synonyms: Synonyms,
+                  split: bool = False) -> bool:
+    """Rewrite `search/search_index.json` of a built site (split for large online sites, see
+    `search_split`); False when there is none."""
+    path = Path(site_dir) / INDEX_PATH
+    if not path.is_file():
+        return False
+    index = json.loads(path.read_text("utf-8"))
+    data = enrich(index, fiches, synonyms)
+    if split:
+        search_split.write_split(Path(site_dir), data)
+    else:
+        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    return True
+
+
+class SearchBuild:
+    """State of one MkDocs build for search (`hooks/search.py` forwards the events)."""
+
+    SCRIPT = "assets/javascripts/recherche.js"
+    STYLE = "assets/recherche.css"
+
+    def __init__(self, synonyms: Synonyms):
+        self.synonyms = synonyms
+        self.fiches: dict[str, dict[str, str]] = {}
+        self.offline = False
+
+    @classmethod
+    def from_config(cls, config) -> SearchBuild:
+        from mkdocs.exceptions import PluginError
+
+        try:
+            return cls(load_synonyms())
+        except SynonymsError as exc:
+            raise PluginError(str(exc)) from None
+
+    def configure(self, config):
+        """The results' script (level, duration, « no result » help) and its stylesheet."""
+        if self.SCRIPT not in config.extra_javascript:
+            config.extra_javascript.append(self.SCRIPT)
+        if self.STYLE not in config.extra_css:
+            config.extra_css.append(self.STYLE)
+        offline = config.plugins.get(OFFLINE_PLUGIN) if config.plugins else None
+        self.offline = bool(offline and offline.config.get("enabled", True))
+        return config
+
+    def split_wanted(self) -> bool:
+        """Split the index online when the site is large (never offline: file:// reads it
+        whole, from the inlined `search_index.js`)."""
+        if self.offline:
+            return False
+        forced = os.environ.get(SPLIT_ENV, "")
+        if forced in ("0", "1"):
+            return forced == "1"
+        return len(self.fiches) >= search_split.SPLIT_FROM
+
+    def page_context(self, page) -> None:
+        details = fiche_details(page.meta or {})
+        if details:
+            self.fiches[page.url] = details
+
+    def post_build(self, site_dir) -> None:
+        rewrite_index(Path(site_dir), self.fiches, self.synonyms, self.split_wanted())
