@@ -69,15 +69,20 @@ def did_document_url(urls: Urls) -> str:
 # -- issuer identity: did:web and its keys -----------------------------------------------------
 
 def issuer_did(urls: Urls) -> str:
-    """The `did:web` DID of the badges folder: it resolves to `<badges folder>/did.json`.
+    """The `did:web` DID of the badges folder: it resolves to `<badges folder>/did.json`."""
+    return did_of_base(urls.base)
+
+
+def did_of_base(base: str) -> str:
+    """The `did:web` DID of a badges folder's address (what a verifier knows of a site).
 
     `https://host:8000/a/b/` gives `did:web:host%3A8000:a:b:badges` (did:web method: path
     segments joined with `:`, the port's colon percent-encoded).
     """
-    parts = urlsplit(urls.base)
+    parts = urlsplit(base)
     host = (parts.hostname or "").lower()
     if not host:
-        raise ValueError(f"no host in {urls.base}")
+        raise ValueError(f"no host in {base}")
     if parts.port:
         host += f"%3A{parts.port}"
     segments = [quote(s, safe="%-._~!$&'()*+,;=@") for s in parts.path.split("/") if s]

@@ -16,10 +16,21 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from fichotheque.badges import BADGES_DIR, KEY_ENV, BadgeError, credential, keys, sign
+from fichotheque.badges import (
+    BADGES_DIR,
+    KEY_ENV,
+    LEDGER_PATH,
+    BadgeError,
+    credential,
+    keys,
+    ledger,
+    sign,
+)
 from fichotheque.badges import openbadges as ob
 from fichotheque.badges.ledger import Award, Ledger
+from fichotheque.content.loading import load_corpus
 from fichotheque.files import write_atomic
+from fichotheque.web import settings
 
 SIGNATURES_DIR = f"{BADGES_DIR}/signatures"
 NAME_RE = re.compile(r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(jws|jwt)$")
@@ -189,10 +200,6 @@ def sign_missing(root: Path, defs: ob.Definitions, book: Ledger, private_key) ->
 
 def sign_project(root: Path, key_path: Path) -> list[str]:
     """`sign_missing` for a project folder with the key at `key_path` (CLI, desk)."""
-    from fichotheque.badges import LEDGER_PATH, ledger
-    from fichotheque.content.loading import load_corpus
-    from fichotheque.web import settings
-
     root = Path(root)
     private = sign.load_private_key(key_path)
     defs = ob.load_definitions(root, settings.load(root), load_corpus(root))

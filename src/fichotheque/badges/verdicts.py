@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from fichotheque.badges import BADGES_DIR, ledger
+from fichotheque.web import pages
 
 VALID = "valide"
 REVOKED = "révoqué"
@@ -38,8 +39,6 @@ HOLDER_NOTE = ("Le badge est lié à une adresse e-mail, pas à un nom : pour sa
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 # Fields the issuer may add to the hosted copy after baking (revocation).
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-          "octobre", "novembre", "décembre")
 
 
 class Unreachable(Exception):
@@ -161,6 +160,10 @@ class SiteSource:
     def relative(self, url: str) -> str | None:
         return url[len(self.base):] if isinstance(url, str) and url.startswith(self.base) else None
 
+    def read(self, rel: str) -> bytes | None:
+        """The bytes of a published file (None if absent; `Unreachable` if it cannot tell)."""
+        return self._read(rel)
+
     def json(self, url_or_rel: str) -> dict | None:
         rel = self.relative(url_or_rel) if "://" in url_or_rel else url_or_rel
         data = self._read(rel) if rel else None
@@ -174,12 +177,12 @@ class SiteSource:
 
 
 def french_date(value: str) -> str:
+    """An ISO date or date-time of a badge as « 14 mars 2026 » (the text itself if unreadable)."""
     try:
         date = ledger.parse_datetime(value).date()
     except (ValueError, TypeError):
         return str(value)
-    day = "1er" if date.day == 1 else str(date.day)
-    return f"{day} {MONTHS[date.month - 1]} {date.year}"
+    return pages.french_date(date)
 
 
 def competences_of(badge: dict) -> tuple[str, ...]:

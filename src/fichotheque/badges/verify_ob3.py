@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import types
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -115,7 +114,7 @@ def verify_token(token: str, source: SiteSource, email: str = "",
     except ValueError:
         return Verdict(TAMPERED, "Les données du badge Open Badges 3.0 sont illisibles : "
                                  "l'image a été modifiée.")
-    did = credential.issuer_did(types.SimpleNamespace(base=source.base))
+    did = credential.did_of_base(source.base)
     if kid.rpartition("#")[0] != did or claimed.get("iss") != did:
         issuer = claimed.get("iss") or ""
         where = f" (il renvoie à {issuer})" if isinstance(issuer, str) and issuer else ""
@@ -180,7 +179,7 @@ def _status(document: dict, source: SiteSource, keys: dict[str, str]) -> bool | 
     if not isinstance(entry, dict) or source.relative(
             str(entry.get("statusListCredential", ""))) != credential.STATUS_LIST_PATH:
         return None
-    raw = source._read(credential.STATUS_LIST_PATH)
+    raw = source.read(credential.STATUS_LIST_PATH)
     if raw is None:
         return None
     token = raw.decode("ascii", "replace").strip()
@@ -191,7 +190,7 @@ def _status(document: dict, source: SiteSource, keys: dict[str, str]) -> bool | 
             status = credential.verify_status_list(token, {**keys, **_published_keys(source)})
         except ValueError:
             return None
-    if status.get("issuer") != credential.issuer_did(types.SimpleNamespace(base=source.base)):
+    if status.get("issuer") != credential.did_of_base(source.base):
         return None
     try:
         return credential.is_revoked(status, entry.get("statusListIndex"))

@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 
 from fichotheque.badges import BadgeError, ledger, sign, signatures
 from fichotheque.badges import openbadges as ob
+from fichotheque.badges.verdicts import french_date
 from fichotheque.desk import attendance, messages, output
 from fichotheque.desk.guard import Guard, Refused, read_form, refusal_page
 from fichotheque.desk.state import (
@@ -28,7 +29,6 @@ from fichotheque.desk.state import (
     Batch,
     Desk,
     Person,
-    french_date,
 )
 from fichotheque.errors import UserError
 from fichotheque.files import describe_os_error

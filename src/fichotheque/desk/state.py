@@ -3,7 +3,6 @@ only: they hold e-mail addresses), the build job, and the page renderer."""
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 from collections import OrderedDict
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from starlette.responses import HTMLResponse
 
 from fichotheque.badges import LEDGER_PATH, ledger
 from fichotheque.badges import openbadges as ob
+from fichotheque.badges.verdicts import french_date
 from fichotheque.content.loading import load_corpus
 from fichotheque.desk.attendance import Row
 from fichotheque.desk.publishing import BuildJob, default_build
@@ -22,19 +22,7 @@ from fichotheque.web import settings
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "desk"
 MAX_BATCHES = 20  # lists kept in memory (oldest forgotten first)
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
 OK, MALFORMED, ALREADY = "ok", "malformed", "already"
-
-
-def french_date(value: str) -> str:
-    """`2026-03-14T10:30:00+00:00` → `14 mars 2026`."""
-    try:
-        day = ledger.parse_datetime(value).date() if "T" in value else dt.date.fromisoformat(
-            value[:10])
-    except ValueError:
-        return value
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 @dataclass
