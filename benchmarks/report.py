@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import json
 import statistics
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import report_web
 
 HERE = Path(__file__).resolve().parent
 GIB = 1024 ** 3
@@ -35,11 +40,13 @@ TARGETS = (
     ("third_party", "Third-party requests (fiche page + search)", 1000, 0, "max"),
     ("search_per_fiche", "Search index per fiche", 1000, 9 * 1024, "max"),
     ("peak_memory", "Peak memory, any stage", 3000, 2 * GIB, "max"),
+    *report_web.TARGETS,
 )
 UNITS = {"html_ratio_plain": "ratio", "html_ratio_plain_cold": "ratio", "html_growth": "ratio",
          "pdf_speedup": "ratio",
          "bake_ratio": "ratio", "page_html": "bytes", "page_gzip": "bytes",
-         "search_per_fiche": "bytes", "peak_memory": "bytes", "third_party": "count"}
+         "search_per_fiche": "bytes", "peak_memory": "bytes", "third_party": "count",
+         **report_web.UNITS}
 
 
 def med(values) -> float | None:
@@ -124,6 +131,9 @@ def stage(sizes, n, name) -> dict | None:
 
 def measure(key: str, sizes, badges) -> tuple[object, str]:
     """(value, note) of a target; value None when not measured."""
+    found = report_web.measure(key, sizes)
+    if found is not None:
+        return found
     html = stage(sizes, 1000, "html")
     if key in ("html_ratio_plain", "html_ratio_plain_cold"):
         ours = "ours_cold" if key.endswith("cold") else "ours"
@@ -328,6 +338,8 @@ def render(sessions: list[dict]) -> str:
             out.append(f"| {n:,} | {fmt_s(med(c['wall']))} | {fmt_s(med(c['cpu']))} | "
                        f"{ratio(c['wall'], p.get('wall'))} | {ratio(c['cpu'], p.get('cpu'))} |")
 
+    out += report_web.edit_section(sizes) + report_web.search_section(sizes)
+    out += report_web.lighthouse_section(sizes)
     out += ["", "## `fichotheque check`", "", "| N | wall | CPU | memory |", "|---|---|---|---|"]
     for n, (data, _) in sizes.items():
         c = data["stages"].get("check")

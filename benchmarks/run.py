@@ -49,11 +49,16 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402
+import editloop  # noqa: E402
+import lighthouse  # noqa: E402
+import search_latency  # noqa: E402
 
 PY = sys.executable
 SOURCE = ROOT  # where the project files come from (--source); its src/ wins on PYTHONPATH
 PROJECT_PARTS = ("mkdocs.yml", "docs", "hooks", "macros", "badges")
-STAGES = ("html", "check", "pdf", "mirror", "badges", "weight")
+STAGES = ("html", "check", "pdf", "mirror", "badges", "weight", "edit", "search", "lighthouse")
+WEB_FROM = 1000  # first-search and Lighthouse stages: only at this N and above (minutes each)
+SEARCH_QUERIES = ["mot de passe", "impots", "arnaque", "ordonnance", "messagerie"]
 MATERIAL_PLUGINS = {"search", "tags", "blog", "social", "offline", "privacy", "optimize", "info",
                     "group", "meta", "typeset", "projects"}
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -596,6 +601,115 @@ def stage_weight(ctx: dict, runs: int) -> dict:
     return data
 
 
+# -- edit-to-reload ----------------------------------------------------------------------------
+
+def _mount_path(project: Path) -> str:
+    from urllib.parse import urlsplit
+
+    path = urlsplit(str(load_config(project / "mkdocs.yml").get("site_url") or "/")).path
+    return path if path.endswith("/") else path + "/"
+
+
+def stage_edit(ctx: dict, runs: int) -> dict:
+    """Edit-to-reload: ours (`mkdocs serve`), plain Material `serve --dirty`, Hugo's server;
+    and ours with MkDocs' complete rebuild (what `mkdocs serve` did before), fewer edits."""
+    loaded = _modules(ctx["ours"])
+    fiches = sorted(loaded.fiches, key=lambda f: f.rel_path)
+    fiche = fiches[len(fiches) // 2]
+    rel = f"{fiche.module}/{fiche.slug}.md"
+    env = {"FICHOTHEQUE_PDF": "0", "NO_MKDOCS_2_WARNING": "1"}
+    serve = [PY, "-m", "mkdocs", "serve", "-a", "127.0.0.1:{port}"]
+    mount = _mount_path(ctx["ours"])
+    edits = max(5, runs * 2)
+    servers = [
+        editloop.Server("ours", serve, ctx["ours"], ctx["ours"] / "fiches" / rel,
+                        f"{mount}{fiche.url}", env, editloop.SEARCH_DONE),
+        editloop.Server("plain_dirty", [*serve, "--dirty"], ctx["plain"],
+                        ctx["plain"] / "docs" / "fiches" / rel,
+                        f"{_mount_path(ctx['plain'])}{fiche.url}", env),
+    ]
+    hugo = shutil.which("hugo")
+    if hugo:
+        servers.append(editloop.Server(
+            "hugo", [hugo, "server", "-s", str(ctx["hugo"]), "--bind", "127.0.0.1",
+                     "--port", "{port}", "--baseURL", "http://127.0.0.1/"],
+            ctx["hugo"], ctx["hugo"] / "content" / "fiches" / rel, f"/{fiche.url}"))
+    data: dict = {"fiche": f"fiches/{rel}"}
+    for server in servers:
+        log(f"N={ctx['n']} edit {server.name} ({edits} edits)")
+        data[server.name] = editloop.measure_server(server, edits)
+    log(f"N={ctx['n']} edit ours_full (2 edits)")
+    data["ours_full"] = editloop.measure_server(editloop.Server(
+        "ours_full", serve, ctx["ours"], ctx["ours"] / "fiches" / rel, f"{mount}{fiche.url}",
+        {**env, "FICHOTHEQUE_SERVE_COMPLET": "1"}), 2)
+    if not hugo:
+        data["hugo"] = {"available": False, "reason": "hugo absent (apt-get install hugo)"}
+    return data
+
+
+# -- the reader's side: first search result on a slow link, Lighthouse ------------------------
+
+def _fiche_page(ctx: dict) -> str:
+    """The median-sized fiche page, as the weight stage picks it."""
+    loaded = _modules(ctx["ours"])
+    pages = sorted((f.url for f in loaded.fiches),
+                   key=lambda u: (ctx["site"] / u / "index.html").stat().st_size)
+    return pages[len(pages) // 2]
+
+
+def stage_search(ctx: dict, runs: int) -> dict:
+    site = ctx.get("site")
+    if not site or not site.is_dir():
+        return {"available": False, "reason": "pas de site HTML construit (étape html omise)"}
+    if ctx["n"] < WEB_FROM:
+        return {"available": False, "reason": f"mesuré à partir de N = {WEB_FROM:,}"}
+    page = _fiche_page(ctx)
+    log(f"N={ctx['n']} search slow 3G, {len(SEARCH_QUERIES)} queries × {runs}")
+    raw = search_latency.first_result(site, page, SEARCH_QUERIES, network="slow3g", runs=runs)
+    queries = {q: {"median": (r.get("first_ms") or 0) / 1000 if r.get("first_ms") else None,
+                   "bytes": r.get("search_bytes_after_typing"),
+                   "requests": r.get("requests_after_typing")}
+               for q, r in raw["queries"].items()}
+    missing = [q for q, r in queries.items() if r["median"] is None]
+    worst = max((q for q in queries if q not in missing), key=lambda q: queries[q]["median"],
+                default=None)
+    return {"available": True, "page": page, "queries": queries,
+            "worst": None if missing or worst is None else queries[worst]["median"],
+            "worst_query": ", ".join(missing) if missing else worst,
+            "note": (f"no result shown for {', '.join(missing)}; " if missing else "")
+            + f"search files per visit {fmt_bytes(raw.get('search_bytes'))} (median)",
+            "raw": raw}
+
+
+def stage_lighthouse(ctx: dict, runs: int) -> dict:
+    """Lighthouse mobile (performance) on home, catalogue and the median fiche page."""
+    site = ctx.get("site")
+    if not site or not site.is_dir():
+        return {"available": False, "reason": "pas de site HTML construit (étape html omise)"}
+    if ctx["n"] < WEB_FROM:
+        return {"available": False, "reason": f"mesuré à partir de N = {WEB_FROM:,}"}
+    pages = {"home": "", "catalogue": "catalogue/", "fiche": _fiche_page(ctx)}
+    log(f"N={ctx['n']} lighthouse, {len(pages)} pages × {runs}")
+    try:
+        raw = lighthouse.audit(site, pages, runs=runs)
+    except RuntimeError as exc:  # no node/npm: said, never simulated
+        return {"available": False, "reason": str(exc)}
+
+    def seconds(ms):
+        return None if ms is None else ms / 1000
+
+    return {"available": True, "pages": {name: {
+        "path": r["path"], "score": r["median_score"], "scores": r["scores"],
+        "fcp": seconds(r["fcp_ms"]), "lcp": seconds(r["lcp_ms"]), "tbt": r["tbt_ms"] or 0,
+        "cls": r["cls"] or 0, "render_blocking": len(r["render_blocking"]),
+        "unused_css": r["unused_css_bytes"], "benchmark_index": r.get("benchmark_index"),
+        "lighthouse": r.get("lighthouse")} for name, r in raw.items()}}
+
+
+def fmt_bytes(value) -> str:
+    return "—" if value is None else f"{value / 1024:.1f} KiB"
+
+
 # -- badges ------------------------------------------------------------------------------------
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -752,8 +866,9 @@ def bench_size(n: int, work: Path, stages: set[str], runs: int, pdf_runs: int,
     result = {"n": n, "words": {"min": min(words), "median": median(words), "max": max(words)},
               "load": [loadavg()], "stages": {}}
     steps = (("html", stage_html, runs), ("check", stage_check, runs),
-             ("weight", stage_weight, 1), ("pdf", stage_pdf, pdf_runs),
-             ("mirror", stage_mirror, pdf_runs))
+             ("weight", stage_weight, 1), ("edit", stage_edit, runs),
+             ("search", stage_search, runs), ("lighthouse", stage_lighthouse, runs),
+             ("pdf", stage_pdf, pdf_runs), ("mirror", stage_mirror, pdf_runs))
     for name, function, count in steps:
         if name not in stages:
             continue

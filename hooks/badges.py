@@ -21,3 +21,7 @@ def on_post_page(output, page, config):
 
 def on_post_build(config):
     _site.post_build(config)
+
+
+# The preview server skips it after a fiche's text changed: badge files do not depend on it.
+on_post_build.fichotheque_text_independent = True

@@ -30,3 +30,8 @@ def on_page_markdown(markdown, page, config, files):
 def on_page_context(context, page, config, nav):
     _publication.page_context(page)
     return context
+
+
+def fichotheque_corpus_changed(corpus):
+    """Not a MkDocs event: the preview server re-read one edited fiche (fichotheque.preview)."""
+    _publication.use_corpus(corpus)

@@ -29,3 +29,8 @@ def on_page_content(html, page, config, files):
 def on_page_context(context, page, config, nav):
     _site.page_context(page)
     return context
+
+
+def fichotheque_corpus_changed(corpus):
+    """Not a MkDocs event: the preview server re-read one edited fiche (fichotheque.preview)."""
+    _site.use_corpus(corpus)

@@ -25,6 +25,8 @@ ALLOWED = {
     "pdf": {"content", "web", "pdf", *BASE},
     "badges": {"content", "web", "badges", *BASE},
     "mirror": {"content", "web", "pdf", "mirror", *BASE},
+    # the preview server (`mkdocs serve` rendering only the edited fiche's page)
+    "preview": {"content", "web", "pdf", "preview", *BASE},
     # the coordinator's desk (`fichotheque bureau`): a local app over the whole flow
     "desk": {"content", "web", "pdf", "badges", "desk", "sitebuild", *BASE},
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -107,3 +108,28 @@ def test_runner_end_to_end_on_ten_fiches(tmp_path):
     assert stages["check"]["wall"] and stages["check"]["memory"][0] > 0
     assert stages["weight"]["html"] > 0 and stages["weight"]["third_party"] == []
     assert data["badges"]["available"] is False or data["badges"]["counts"]["20"]["ours"]["ok"]
+
+
+def test_edit_stage_times_each_preview_server(tmp_path):
+    """`make bench` times edit-to-reload in a real browser for ours, plain `--dirty` and Hugo
+    (when installed), and leaves the edited fiche as it was."""
+    out, work = tmp_path / "out", tmp_path / "work"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "10", "--runs", "1",
+         "--stages", "html,edit", "--output", str(out), "--work", str(work), "--keep"],
+        capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    edit = json.loads((out / "results-bench.json").read_text(encoding="utf-8"))[
+        "sizes"]["10"]["stages"]["edit"]
+    names = ["ours", "plain_dirty", "ours_full"] + (["hugo"] if shutil.which("hugo") else [])
+    for name in names:
+        assert edit[name]["available"], (name, edit[name])
+        assert len(edit[name]["edits"]) >= 2 and all(t > 0 for t in edit[name]["edits"])
+    # ours waits for the search index after each edit (« Index de recherche à jour »)
+    assert len(edit["ours"]["background"]) == len(edit["ours"]["edits"])
+    fiche = edit["fiche"]
+    generated = work / "n10" / "src" / fiche
+    assert (work / "n10" / "ours" / fiche).read_bytes() == generated.read_bytes()
+    results = (out / "RESULTS.md").read_text(encoding="utf-8")
+    assert "## Edit-to-reload (`make serve`)" in results
+    assert "| Edit-to-reload (`make serve`) ÷ Hugo's server | 1000 |" in results

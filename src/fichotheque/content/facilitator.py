@@ -78,10 +78,16 @@ def _scan(body: str):
 
 def section_start(body: str) -> int | None:
     """Index of the `## Pour l'animateur` line in the body, if the fiche has one."""
-    for index, line, fenced in _scan(body):
-        m = None if fenced else _H2.match(line)
-        if m and _normalise(m.group("title")) == FACILITATOR_SECTION:
-            return index
+    if "animateur" not in body:  # in the heading's title: most older fiches have none
+        return None
+    in_fence = False  # as `_scan`, inlined: called several times per fiche by the build
+    for index, line in enumerate(body.splitlines()):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        elif not in_fence and line.startswith("##"):
+            m = _H2.match(line)
+            if m and _normalise(m.group("title")) == FACILITATOR_SECTION:
+                return index
     return None
 
 

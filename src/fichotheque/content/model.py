@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from fichotheque.content import facilitator, licences, referentiels
@@ -196,6 +196,15 @@ class Corpus:
     modules: tuple[Module, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
     parcours: tuple = ()  # `parcours.Parcours` of `parcours/`, by file name
+
+    def with_fiche(self, fiche: Fiche) -> Corpus:
+        """The same corpus with one fiche replaced (same module and slug): the preview
+        server's edit of one fiche, without reading the others again."""
+        modules = tuple(
+            replace(m, fiches=tuple(fiche if f.slug == fiche.slug else f for f in m.fiches))
+            if m.slug == fiche.module else m
+            for m in self.modules)
+        return replace(self, modules=modules)
 
     def parcours_of(self, slug: str) -> tuple:
         """The parcours that hold the fiche `slug`."""

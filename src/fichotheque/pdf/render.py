@@ -9,40 +9,32 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
-import signal
+import stat
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from fichotheque.content.loading import load_corpus
-from fichotheque.content.model import Corpus
 from fichotheque.files import temp_path, write_atomic
-from fichotheque.pdf import booklet, links, retag
-from fichotheque.pdf.cache import PdfCache
-from fichotheque.pdf.document import BOOKLET, BOOKLET_LINK, PAGE_MARKER, pages_label, source_path
-from fichotheque.pdf.jobs import (
-    CACHE_DIR,
-    MAX_PAGES,
-    PdfError,
-    PdfJob,
-    PdfUnavailable,
-    Rendered,
-    Report,
-    plan,
-    theme_stylesheet,
-)
-from fichotheque.web.settings import SiteConfig
+from fichotheque.pdf import links
+
+# The rest of `fichotheque.pdf` (pikepdf, QR codes, the process pool…) is imported by the
+# functions that render: a build without PDFs (`mkdocs serve`, `--no-pdf`) never loads it.
+if TYPE_CHECKING:
+    from fichotheque.content.model import Corpus
+    from fichotheque.pdf.cache import PdfCache
+    from fichotheque.pdf.jobs import PdfError, PdfJob, Report
+    from fichotheque.web.settings import SiteConfig
 
 log = logging.getLogger("mkdocs.plugins.fichotheque.pdf")
 
 ENV_SWITCH = "FICHOTHEQUE_PDF"  # "0": no PDF in this build, "1": PDFs even in `mkdocs serve`
 ENV_WORKERS = "FICHOTHEQUE_PDF_WORKERS"
+SOURCE_MODE = 0o644  # of the fiche sources copied into the site (`write_atomic`'s default)
 PANGO_HINT = ("WeasyPrint ne trouve pas Pango, nécessaire pour les PDF ; installez-le avec : "
               "sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core")
-
 
 
 # -- rendering (in worker processes) ---------------------------------------------------------
@@ -51,6 +43,8 @@ _worker: dict = {}
 
 
 def _weasyprint():
+    from fichotheque.pdf import retag
+    from fichotheque.pdf.jobs import PdfUnavailable
     try:
         import weasyprint
     except (ImportError, OSError) as exc:
@@ -68,6 +62,8 @@ def _init_worker() -> None:
     """One font configuration and one parsed stylesheet per process, reused for every PDF."""
     weasyprint = _weasyprint()
     from weasyprint.text.fonts import FontConfiguration
+
+    from fichotheque.pdf.jobs import theme_stylesheet
 
     fonts = FontConfiguration()
     _worker["fonts"] = fonts
@@ -109,6 +105,7 @@ def _fetcher(allowed_root: str):
 
 def _init_pool_worker() -> None:
     """A worker leaves Ctrl-C to the main process, which stops the pool and says « Interrompu. »."""
+    import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _init_worker()
 
@@ -124,6 +121,7 @@ def _layout(html: str, job: PdfJob):
 
 def _write(document, job: PdfJob) -> bytes:
     """The tagged PDF (PDF/UA-1), its running headers and footers made artifacts (retag.py)."""
+    from fichotheque.pdf import retag
     return retag.fix(document.write_pdf(pdf_variant="pdf/ua-1",
                                         pdf_identifier=job.key.encode()[:32],
                                         uncompressed_pdf=False))
@@ -134,6 +132,7 @@ def render_job(job: PdfJob, target: str, parts: tuple[str, ...] = ()) -> int:
 
     A booklet also needs `parts`, the files of its fiches' learner PDFs (`job.parts` order).
     """
+    from fichotheque.pdf.document import BOOKLET
     if job.kind == BOOKLET:
         return render_booklet(job, target, parts)
     document = _layout(job.html, job)
@@ -144,6 +143,8 @@ def render_job(job: PdfJob, target: str, parts: tuple[str, ...] = ()) -> int:
 
 def render_booklet(job: PdfJob, target: str, files: tuple[str, ...]) -> int:
     """Lay out the cover and contents, then append the fiches' PDFs (booklet.py)."""
+    from fichotheque.pdf import booklet
+    from fichotheque.pdf.document import BOOKLET_LINK, PAGE_MARKER, pages_label
     parts = [booklet.Part(title, Path(path)) for (title, _), path in zip(job.parts, files,
                                                                          strict=True)]
     counts = booklet.page_counts(parts)
@@ -170,10 +171,11 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-Progress = Callable[[int, int, PdfJob], None]
+Progress = Callable[[int, int, "PdfJob"], None]
 
 
 def _failure(job: PdfJob, exc: BaseException) -> PdfError:
+    from fichotheque.pdf.jobs import PdfError
     if isinstance(exc, PdfError):
         return exc
     return PdfError(f"{job.source} : le PDF « {job.output} » n'a pas pu être produit ({exc})")
@@ -184,6 +186,10 @@ def _render_missing(todo: list[PdfJob], store: PdfCache, workers: int,
     """Render the jobs into the cache, in `workers` processes; return the keys rendered.
 
     Fiches first, then the booklets, which are assembled from the fiches' PDFs."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from fichotheque.pdf.document import BOOKLET
+
     fresh: set[str] = set()
 
     def finished(job: PdfJob, pages: int) -> None:
@@ -226,6 +232,10 @@ def _render_missing(todo: list[PdfJob], store: PdfCache, workers: int,
 def render_all(jobs: list[PdfJob], site_dir: Path, cache_dir: Path, workers: int | None = None,
                progress: Progress | None = None) -> Report:
     """Render what the cache lacks (in parallel), then copy every PDF into `site_dir`."""
+    import shutil
+
+    from fichotheque.pdf.cache import PdfCache
+    from fichotheque.pdf.jobs import Rendered, Report
     start = time.monotonic()
     store = PdfCache(cache_dir)
     todo = [job for job in jobs if store.pages(job.key) is None]
@@ -258,13 +268,29 @@ def render_all(jobs: list[PdfJob], site_dir: Path, cache_dir: Path, workers: int
 
 
 def copy_sources(corpus: Corpus, site_dir: Path) -> None:
-    """The Markdown source of each fiche, downloadable beside its page (stable URL)."""
+    """The Markdown source of each fiche, downloadable beside its page (stable URL).
+
+    A copy already there with the same bytes (a rebuild into the same site) is left as is."""
+    from fichotheque.pdf.document import source_path
     for fiche in corpus.fiches:
-        write_atomic(Path(site_dir) / source_path(fiche), fiche.path.read_bytes(),
-                     durable=False)
+        target = Path(site_dir) / source_path(fiche)
+        data = fiche.path.read_bytes()
+        if not _same_file(target, data):
+            write_atomic(target, data, durable=False)
+
+
+def _same_file(path: Path, data: bytes) -> bool:
+    """Whether `path` is already the regular file `write_atomic` would make with `data`."""
+    try:
+        status = path.lstat()
+        return (stat.S_ISREG(status.st_mode) and stat.S_IMODE(status.st_mode) == SOURCE_MODE
+                and status.st_size == len(data) and path.read_bytes() == data)
+    except OSError:
+        return False
 
 
 def report_warnings(report: Report) -> None:
+    from fichotheque.pdf.jobs import MAX_PAGES
     for r in report.too_long:
         log.warning(f"{r.job.source} : la fiche imprimée fait {r.pages} pages A4 "
                     f"({MAX_PAGES} au maximum) — raccourcissez-la ou partagez-la en deux fiches")
@@ -276,6 +302,7 @@ def build(corpus: Corpus, site: SiteConfig, site_dir: Path, workers: int | None 
 
     With `relink` (`fichotheque pdf` into a site built without PDFs), the pages link the PDFs
     again (`links.restore_site`)."""
+    from fichotheque.pdf.jobs import CACHE_DIR, plan
     copy_sources(corpus, site_dir)
     cache_dir = site.project_dir / CACHE_DIR
     report = render_all(plan(corpus, site, memo_dir=cache_dir), site_dir, cache_dir,
@@ -362,6 +389,7 @@ def on_post_build(config) -> None:
         if done == total or done % max(1, total // 5) == 0:
             log.info(f"PDF : {done}/{total} rendus")
 
+    from fichotheque.pdf.jobs import PdfError
     try:
         report = build(corpus, site, site_dir, progress=progress, relink=False)
     except PdfError as exc:

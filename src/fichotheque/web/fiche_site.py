@@ -26,7 +26,8 @@ log = logging.getLogger("mkdocs.plugins.fichotheque.build")
 
 NAV_PLACEHOLDER = "fiches/index.md"
 CATALOGUE_URI = "catalogue/index.md"
-ASSETS = ("assets/fichotheque.css", "assets/fichotheque-print.css")
+# The print stylesheet is linked by theme/main.html with media="print" (never render-blocking).
+ASSETS = ("assets/fichotheque.css",)
 WATCHED = ("fiches", "parcours", "badges", "macros", "src")
 
 
@@ -86,6 +87,11 @@ class FicheSite:
         for warning in problems:
             log.warning(warning.format())
         return cls(corpus, site)
+
+    def use_corpus(self, corpus: Corpus) -> None:
+        """The corpus after the preview server re-read one edited fiche (`fichotheque.preview`)."""
+        self.corpus = corpus
+        self._by_src = {f.src_uri: f for f in corpus.fiches}
 
     # -- on_config -------------------------------------------------------------------------
     def configure(self, config):

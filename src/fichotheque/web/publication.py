@@ -47,6 +47,11 @@ class Publication:
         # Errors in fiches are reported by hooks/fiches.py, which runs first.
         return cls(load_corpus(site.project_dir), site, colours)
 
+    def use_corpus(self, corpus: Corpus) -> None:
+        """The corpus after the preview server re-read one edited fiche (`fichotheque.preview`)."""
+        self.corpus = corpus
+        self._by_src = {f.src_uri: f for f in corpus.fiches}
+
     # -- on_config -------------------------------------------------------------------------
     def configure(self, config):
         """Scripts, identity stylesheet and logo."""

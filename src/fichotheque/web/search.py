@@ -31,11 +31,23 @@ INDEX_PATH = Path("search") / "search_index.json"
 OFFLINE_PLUGIN = "material/offline"
 # `1` splits the index whatever the size of the site, `0` never (tests, measurements).
 SPLIT_ENV = "FICHOTHEQUE_RECHERCHE_DECOUPEE"
+# Added to Material's features when the index is split: recherche.js then asks for word files.
+SPLIT_FEATURE = "fichotheque.recherche.decoupee"
 SYNONYMS_RESOURCE = "data/synonymes.yml"
 CONFIG_KEY = "synonymes"
 KEYS = ("groupes", "voir_aussi", "mots_courants")
 # Pages that list every word of the site: found by any query, they would only be noise.
 EXCLUDED_PAGES = ("tags/", "tags.html")
+
+
+def _count_fiches(config) -> int:
+    """The fiches of the project (`fiches/<module>/<slug>.md` next to `mkdocs.yml`), known
+    before the pages are rendered."""
+    path = getattr(config, "config_file_path", None) or ""
+    folder = Path(path).parent / "fiches" if path else None
+    if folder is None or not folder.is_dir():
+        return 0
+    return sum(1 for p in folder.glob("*/*.md") if not p.name.startswith(("_", "index.")))
 
 
 class SynonymsError(ValueError):
@@ -155,6 +167,7 @@ class SearchBuild:
         self.synonyms = synonyms
         self.fiches: dict[str, dict[str, str]] = {}
         self.offline = False
+        self.expected_fiches = 0
 
     @classmethod
     def from_config(cls, config) -> SearchBuild:
@@ -166,24 +179,34 @@ class SearchBuild:
             raise PluginError(str(exc)) from None
 
     def configure(self, config):
-        """The results' script (level, duration, « no result » help) and its stylesheet."""
+        """The results' script (level, duration, « no result » help) and its stylesheet;
+        the feature SPLIT_FEATURE when the index will be split (the page then asks for the
+        word files as they are typed, see recherche.js)."""
         if self.SCRIPT not in config.extra_javascript:
             config.extra_javascript.append(self.SCRIPT)
         if self.STYLE not in config.extra_css:
             config.extra_css.append(self.STYLE)
         offline = config.plugins.get(OFFLINE_PLUGIN) if config.plugins else None
         self.offline = bool(offline and offline.config.get("enabled", True))
+        self.expected_fiches = _count_fiches(config)
+        features = config.theme.get("features")
+        if self.split_wanted(self.expected_fiches) and isinstance(features, list) and (
+                SPLIT_FEATURE not in features):
+            # Read by recherche.js (in Material's `__config`): it may ask for word files.
+            features.append(SPLIT_FEATURE)
         return config
 
-    def split_wanted(self) -> bool:
+    def split_wanted(self, fiches: int | None = None) -> bool:
         """Split the index online when the site is large (never offline: file:// reads it
-        whole, from the inlined `search_index.js`)."""
+        whole, from the inlined `search_index.js`); `fiches`: their number if not the
+        fiche pages rendered so far."""
         if self.offline:
             return False
         forced = os.environ.get(SPLIT_ENV, "")
         if forced in ("0", "1"):
             return forced == "1"
-        return len(self.fiches) >= search_split.SPLIT_FROM
+        count = len(self.fiches) if fiches is None else fiches
+        return count >= search_split.SPLIT_FROM
 
     def page_context(self, page) -> None:
         details = fiche_details(page.meta or {})

@@ -8,11 +8,16 @@ the whole index, read from `file://`), the build writes instead:
 
 - `search/search_index.json` with the configuration only (no documents): Material still
   starts our worker with it;
-- `search/mots/<n>.json`: the index itself, split by the first three letters of each
-  indexed key (a few kilobytes each); a query fetches only the files of its words and of
-  their synonyms;
-- `search/pages/<n>.json`: title, address, tags, level, duration and summary of the pages,
-  by blocks of `CHUNK` pages; a query fetches only the blocks of the results it shows.
+- `search/mots/<prefix>.json`: the index itself, split by the first three letters of each
+  indexed key (a few kilobytes each), named after those letters (`shard_name`) so that the
+  page can ask for it as soon as three letters are typed, before the worker is ready
+  (`recherche.js`). Each file also holds, under the key `""`, what a one-word query needs
+  so that it costs a single round trip on a slow phone connection: the keys of the
+  synonyms of its words (copied from their own files, listed in `couverts`) and the title,
+  address, tags, level, duration and summary of the `RESULTS` best pages of each key
+  (`pages`);
+- `search/pages/<n>.json`: the same page details by blocks of `CHUNK` pages, for the results
+  the word files do not describe (queries of several words).
 
 The keys and weights are computed exactly as the worker computes them from the documents
 (`fichotheque-search.js`: `fold`, `stem`, `foldedKeys`, `addField`, `buildIndex`); the test
@@ -21,16 +26,22 @@ The keys and weights are computed exactly as the worker computes them from the d
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import math
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
+from itertools import chain
 from pathlib import Path
 
 SPLIT_FROM = 500
 CHUNK = 10
+# Results the worker shows from a split index (its SPLIT_RESULTS); each word file describes
+# the pages of this many best results of each of its keys.
+RESULTS = 10
+OTHER_PAGE = 0.5  # the worker's factor for pages that are not fiches
 PREFIX = 3
 LEAD_CHARS = 250
 FIELD = {"title": 10, "tags": 7, "lead": 3, "heading": 2, "text": 1}
@@ -55,6 +66,7 @@ _TAGS = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"\s+")
 _FIRST_P = re.compile(r"<p>([\s\S]*?)</p>")
 _DIGIT = re.compile(r"[0-9]")
+_JOINERS = re.compile(r"[-.]")
 
 
 def fold(text: str) -> str:
@@ -80,19 +92,20 @@ def words(text: str) -> list[str]:
     return _WORD.findall(_APOSTROPHES.sub(" ", text))
 
 
-def folded_keys(folded: str) -> tuple[list[str], str | None]:
-    """(keys, joined): « wi-fi » gives (["wi", "fi", "wifi"], "wifi")."""
-    parts = [p for p in re.split(r"[-.]", folded) if p and p not in STOP]
+@functools.cache  # a site has a few thousand words, each seen hundreds of times
+def folded_keys(folded: str) -> tuple[tuple[str, ...], str | None]:
+    """(keys, joined): « wi-fi » gives (("wi", "fi", "wifi"), "wifi")."""
     if "-" not in folded and "." not in folded:
-        return [stem(p) for p in parts], None
-    joined = stem(re.sub(r"[-.]", "", folded)) if "-" in folded else None
-    keys = [stem(p) for p in parts]
-    return ([*keys, joined] if joined else keys), joined
+        return ((stem(folded),) if folded and folded not in STOP else ()), None
+    parts = [p for p in _JOINERS.split(folded) if p and p not in STOP]
+    joined = stem(_JOINERS.sub("", folded)) if "-" in folded else None
+    keys = tuple(stem(p) for p in parts)
+    return ((*keys, joined) if joined else keys), joined
 
 
-def sequence_keys(folded: str) -> list[str]:
+def sequence_keys(folded: str) -> tuple[str, ...]:
     keys, joined = folded_keys(folded)
-    return [joined] if joined else keys
+    return (joined,) if joined else keys
 
 
 def phrase_id(keys: list[str]) -> str:
@@ -126,15 +139,11 @@ class _Page:
 
 
 def _add_field(page: _Page, text: str, weight: float, once: bool, phrases) -> None:
-    counts: dict[str, int] = defaultdict(int)
-    sequence: list[str] = []
-    for word in words(fold(text)):
-        keys, joined = folded_keys(word)
-        for key in keys:
-            counts[key] += 1
-        sequence.extend([joined] if joined else keys)
-    for i, key in enumerate(sequence):
-        for keys in phrases.get(key, ()):
+    found = [folded_keys(word) for word in words(fold(text))]
+    counts = Counter(chain.from_iterable(keys for keys, _ in found))
+    sequence = list(chain.from_iterable((joined,) if joined else keys for keys, joined in found))
+    for i in [i for i, key in enumerate(sequence) if key in phrases]:
+        for keys in phrases[sequence[i]]:
             if sequence[i:i + len(keys)] == keys:
                 counts[phrase_id(keys)] += 1
     for key, count in counts.items():
@@ -176,8 +185,60 @@ def shard_of(key: str) -> str:
     return key.lstrip(" ")[:PREFIX]
 
 
+_SAFE = re.compile(r"[a-z0-9]")
+
+
+def shard_name(prefix: str) -> str:
+    """`imp` → `imp.json`; other letters as `_<hex code point>_` (`ß` → `_df_.json`), as
+    `recherche.js` computes it from the typed word."""
+    return "".join(c if _SAFE.fullmatch(c) else f"_{ord(c):x}_" for c in prefix) + ".json"
+
+
+def synonym_lookups(synonyms: dict) -> dict[str, set[str]]:
+    """For the first key of each expression of the synonym list, the index keys a query
+    group starting with it may look up (the worker's `makeGroups` and `variantKeys`): its
+    group's other expressions and their « voir aussi » words."""
+    phrases = {phrase_id(k) for lists in phrases_of(synonyms).values() for k in lists}
+
+    def keys_of(text) -> list[str]:
+        return [k for w in words(str(text)) for k in sequence_keys(fold(w))]
+
+    def lookup(keys: list[str]) -> list[str]:
+        joined = phrase_id(keys)
+        return [joined] if len(keys) > 1 and joined in phrases else keys
+
+    related: dict[str, list[list[str]]] = defaultdict(list)
+    sources = []
+    for text, targets in (synonyms.get("voir_aussi") or {}).items():
+        keys = keys_of(text)
+        if keys:
+            sources.append(keys)
+            related[" ".join(keys)].extend(t for t in map(keys_of, targets) if t)
+    needs: dict[str, set[str]] = defaultdict(set)
+    for group in synonyms.get("groupes", []):
+        members = [k for k in map(keys_of, group) if k]
+        variants = members + [r for m in members for r in related.get(" ".join(m), [])]
+        for member in members:
+            for variant in variants:
+                needs[member[0]].update(lookup(variant))
+    for keys in sources:
+        for variant in [keys, *related[" ".join(keys)]]:
+            needs[keys[0]].update(lookup(variant))
+    return needs
+
+
+def _best_pages(flat: list[float], others: set[int]) -> list[int]:
+    """The RESULTS pages a one-key query ranks first: weight (halved for pages that are
+    not fiches), then page number, as the worker orders them."""
+    scored, page = [], 0
+    for i in range(0, len(flat), 2):
+        page += int(flat[i])
+        scored.append((-flat[i + 1] * (OTHER_PAGE if page in others else 1), page))
+    return [p for _, p in sorted(scored)[:RESULTS]]
+
+
 def split(index: dict) -> tuple[dict, dict[str, dict], list[list]]:
-    """(small index for Material, word files by prefix, page blocks)."""
+    """(small index for Material, word files by name, page blocks)."""
     synonyms = (index.get("config") or {}).get("synonymes") or {}
     pages = build_pages(index.get("docs") or [], synonyms)
     shards: dict[str, dict[str, list[float]]] = defaultdict(dict)
@@ -192,19 +253,34 @@ def split(index: dict) -> tuple[dict, dict[str, dict], list[list]]:
             flat.extend((number - previous, round(weight, 2)))
             previous = number
         shards[shard_of(key)][key] = flat
-    names = {prefix: f"{i}.json" for i, prefix in enumerate(sorted(shards))}
-    blocks = []
-    for start in range(0, len(pages), CHUNK):
-        blocks.append([[p.doc.get("location", ""), p.title, p.doc.get("tags") or [],
-                        p.doc.get("fiche") or 0, p.lead[:LEAD_CHARS]]
-                       for p in pages[start:start + CHUNK]])
+    rows = [[p.doc.get("location", ""), p.title, p.doc.get("tags") or [],
+             p.doc.get("fiche") or 0, p.lead[:LEAD_CHARS]] for p in pages]
+    others = {n for n, p in enumerate(pages) if not p.doc.get("fiche")}
+    # The synonyms' keys, copied into the file of the words they are synonyms of.
+    covered: dict[str, set[str]] = defaultdict(set)
+    for first, lookups in synonym_lookups(synonyms).items():
+        for wanted in lookups:
+            if shard_of(wanted) != shard_of(first):
+                covered[shard_of(first)].add(wanted)
+    files: dict[str, dict] = {}
+    for prefix in sorted(set(shards) | set(covered)):
+        content = dict(shards.get(prefix, {}))
+        for wanted in sorted(covered.get(prefix, ())):
+            own = shards.get(shard_of(wanted), {})
+            content.update((k, v) for k, v in own.items() if k.startswith(wanted))
+        described = sorted({p for flat in content.values() for p in _best_pages(flat, others)})
+        content[""] = {"pages": {str(n): rows[n] for n in described},
+                       "couverts": sorted(covered.get(prefix, ()))}
+        files[prefix] = content
+    names = {prefix: shard_name(prefix) for prefix in files}
+    blocks = [rows[start:start + CHUNK] for start in range(0, len(pages), CHUNK)]
     config = dict(index.get("config") or {})
     config[MANIFEST_KEY] = {
         "pages": len(pages), "bloc": CHUNK, "prefixe": PREFIX, "mots": names,
-        "autres_pages": [n for n, p in enumerate(pages) if not p.doc.get("fiche")],
+        "autres_pages": sorted(others),
     }
     small = {**index, "config": config, "docs": []}
-    return small, {names[p]: s for p, s in shards.items()}, blocks
+    return small, {names[p]: s for p, s in files.items()}, blocks
 
 
 def write_split(site_dir: Path, index: dict) -> int:

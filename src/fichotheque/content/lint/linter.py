@@ -9,11 +9,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from fichotheque.content.frontmatter import Document, FrontMatterError, split
-from fichotheque.content.lint.text import Lines, decode, fiche_files, heading_ids, mask_code
+from fichotheque.content.lint.text import (
+    LINK,
+    Lines,
+    decode,
+    fiche_files,
+    heading_ids,
+    learner_lines,
+    mask_code,
+    unescaped,
+)
 from fichotheque.content.model import FICHES_DIR
 from fichotheque.content.problems import Problem
 
@@ -31,17 +41,48 @@ class Limits:
 
 @dataclass(frozen=True)
 class FicheText:
-    """One fiche file as every rule reads it."""
+    """One fiche file as every rule reads it.
+
+    The readings several rules share (lines, links, learner part…) are computed once per fiche
+    and kept: rules read them, never change them.
+    """
 
     path: Path
     text: str
     doc: Document
     masked: str  # the body with code blanked (same offsets)
     lines: Lines
+    views: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def body(self) -> str:
         return self.doc.body
+
+    def view(self, name: str, compute: Callable[[FicheText], object]):
+        """A reading of the fiche owned by one rule module, computed on first use."""
+        try:
+            return self.views[name]
+        except KeyError:
+            value = self.views[name] = compute(self)
+            return value
+
+    @cached_property
+    def masked_lines(self) -> list[str]:
+        return self.masked.splitlines()
+
+    @cached_property
+    def masked_learner(self) -> list[tuple[int, str]]:
+        """`learner_lines` of the masked body: (index in the body, line)."""
+        return list(learner_lines(self.masked))
+
+    @cached_property
+    def unescaped_masked(self) -> str:
+        return unescaped(self.masked)
+
+    @cached_property
+    def links(self) -> list:
+        """Matches of `LINK` in the masked body, in order."""
+        return list(LINK.finditer(self.masked))
 
 
 # A rule reads one fiche and reports through the linter: `rule(fiche, linter) -> None`.

@@ -46,12 +46,14 @@ TAG = re.compile(
 ATTR = re.compile(r"(?P<name>[^\s\"'>/=]+)(?:\s*=\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?")
 ATTR_LIST = re.compile(r"\{:?[ \t]*(?P<body>[^{}\n]*=[^{}\n]*)\}")
 HANDLER = re.compile(r"(?:^|[\s\"'/])(?P<name>on[a-z]+)\s*=", re.I)
-STRAY_HANDLER = re.compile(r"(?<![\w-])(?P<name>on[a-z]{3,})\s*=", re.I)
+# `(?<![\w-])on…` and `(?<![\w:]):…` written with the look-behind after the first character (it
+# then checks that character too): the same matches, found far faster from a literal start.
+STRAY_HANDLER = re.compile(r"(?P<name>o(?<![\w-][oO])n[a-z]{3,})\s*=", re.I)
 SCRIPT_URL = re.compile(r"(?:java|vb)script\s*:", re.I)
 DATA_URL = re.compile(r"\bdata:[a-z]+/", re.I)
 JINJA = re.compile(r"\{\{|\{%|\{#")
 ATTR_LIST_ID = re.compile(r"\{#[A-Za-z][\w:.-]*(?:[ \t]+[^{}#\n]*)?\}")
-EMOJI = re.compile(r"(?<![\w:]):(?P<name>[a-z0-9_+-]+):(?![\w:])")
+EMOJI = re.compile(r":(?<![\w:]:)(?P<name>[a-z0-9_+-]+):(?![\w:])")
 WORD = re.compile(r"\w+(?:['’-]\w+)*")
 HEADING_ATTRS = re.compile(r"\s*\{[^{}]*\}\s*$")
 HTML_TAG_IN_TEXT = re.compile(r"<\s*/?\s*[a-zA-Z!?]")

@@ -28,7 +28,6 @@ from fichotheque.content.lint.text import (
     UNSAFE_HTML,
     UNSAFE_SCHEMES,
     twemoji_names,
-    unescaped,
     url_scheme,
 )
 from fichotheque.content.problems import ERROR, WARNING
@@ -119,7 +118,7 @@ def _once_per_line(fiche: FicheText, ctx: Linter, pattern: re.Pattern, rule: str
     """Report each line where `pattern` matches the decoded text once, unless an earlier
     rule already reported `rule` there; `problem(match)` gives (message, hint)."""
     done = ctx.reported_lines(rule)
-    for m in pattern.finditer(unescaped(fiche.masked)):
+    for m in pattern.finditer(fiche.unescaped_masked):
         line = fiche.lines.line(m.start())
         if line not in done:
             done.add(line)

@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 from fichotheque.content.lint.linter import FicheText, Linter
 from fichotheque.content.lint.rules.active import unsafe_scheme
-from fichotheque.content.lint.text import LINK, REF_DEF, REF_IMAGE, strip_angle, url_scheme
+from fichotheque.content.lint.text import REF_DEF, REF_IMAGE, strip_angle, url_scheme
 from fichotheque.content.model import FICHES_DIR, MODULE_FILE
 from fichotheque.content.problems import ERROR, WARNING
 
@@ -28,7 +28,7 @@ def links_and_images(fiche: FicheText, ctx: Linter) -> None:
         url = strip_angle(body[m.start("url"):m.end("url")])
         defs[m.group("label").strip().lower()] = (url, lines.line(m.start()))
         _url(ctx, fiche.path, url, lines.line(m.start()))
-    for m in LINK.finditer(masked):
+    for m in fiche.links:
         line = lines.line(m.start())
         url = strip_angle(body[m.start("url"):m.end("url")])
         if m.group("bang"):

@@ -67,7 +67,7 @@ def exercise_material(fiche: FicheText, ctx: Linter) -> None:
         return
     end = next((s.line for s in h2 if s.line > start.line), doc.body_line + len(
         doc.body.splitlines()))
-    masked = fiche.masked.splitlines()  # code spans and blocks show text, they name nothing
+    masked = fiche.masked_lines  # code spans and blocks show text, they name nothing
     found = []
     for number in range(start.line + 1, end):
         m = MATERIAL_WORDS.search(masked[number - doc.body_line])

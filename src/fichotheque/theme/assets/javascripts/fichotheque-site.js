@@ -8,8 +8,10 @@
  *   JavaScript the form leads to the catalogue, which lists every fiche).
  * - Catalogue: filters and sorting.
  *
- * The page lists every fiche in plain HTML (it works without JavaScript); this script shows
- * the filter form, hides the rows that do not match, reorders them, announces the count in
+ * The page lists every fiche in plain HTML (it works without JavaScript); the filter form,
+ * hidden without JavaScript, is shown from the first paint (class `fichotheque-js` set in
+ * <head> by main.html, see fichotheque-site.css) so the list never jumps; this script makes
+ * it work: it hides the rows that do not match, reorders them, announces the count in
  * an aria-live region and keeps the filters in the address (?module=securite&niveau=…), so a
  * filtered catalogue can be bookmarked or shared.
  */
@@ -69,6 +71,7 @@
     var count = document.getElementById("catalogue-compte");
     var empty = document.getElementById("catalogue-vide");
     var total = rows.length;
+    var inOrder = true;  // rows in the default order (modules, then fiches), as served
     var names = ["module", "parcours", "niveau", "public", "competence", "motcle", "duree_min", "duree_max", "tri"];
 
     function value(name) {
@@ -135,19 +138,28 @@
         competence: value("competence"), motcle: value("motcle"),
         min: number("duree_min"), max: number("duree_max")
       };
+      // Only what changes is touched: with a thousand rows, every change of the table costs a
+      // layout of the whole table (on a phone, most of the page's loading time).
       var shown = 0;
       rows.forEach(function (row) {
         var ok = matches(row, f);
-        row.hidden = !ok;
+        if (row.hidden === ok) row.hidden = !ok;
         if (ok) shown++;
       });
-      var sorted = rows.slice().sort(sorters[value("tri")] || sorters[""]);
-      sorted.forEach(function (row) { body.appendChild(row); });
-      count.textContent = shown === total
+      var sort = sorters[value("tri")] ? value("tri") : "";
+      if (sort || !inOrder) {  // the page comes in the default order
+        var sorted = rows.slice().sort(sorters[sort]);
+        var current = body.rows;
+        var moved = sorted.some(function (row, i) { return current[i] !== row; });
+        if (moved) sorted.forEach(function (row) { body.appendChild(row); });
+        inOrder = !sort;
+      }
+      var text = shown === total
         ? "Toutes les fiches sont affichées (" + total + ")."
         : plural(shown, "fiche") + (shown > 1 ? " correspondent" : " correspond") +
           " aux filtres, sur " + total + ".";
-      empty.hidden = shown !== 0;
+      if (count.textContent !== text) count.textContent = text;
+      if (empty.hidden !== (shown !== 0)) empty.hidden = shown !== 0;
       updateAddress();
     }
 

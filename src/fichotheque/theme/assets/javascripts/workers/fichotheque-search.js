@@ -25,8 +25,9 @@
  *
  * Large sites online (500 fiches and more) get a split index instead of the documents
  * (src/fichotheque/web/search_split.py computes the same keys and weights at build time):
- * a query fetches only the word files of its words and synonyms, then the page blocks of
- * the ten results it shows.
+ * a query fetches only the word files of its words (they hold their synonyms' keys and the
+ * details of their best pages; the page asked for them as the words were typed), and the
+ * page blocks of results they do not describe.
  *
  * Runs as a real worker online and inside the iframe-worker shim from file:// (offline ZIP).
  */
@@ -493,7 +494,8 @@
     var others = new Set(manifest.autres_pages || []);
     state = { pages: [], terms: [], postings: new Map(), surface: new Map(), synonyms: null,
       suggest: !!(data.options && data.options.suggest), split: manifest,
-      base: new URL("../../../search/", self.location.href), loaded: new Map() };
+      base: new URL("../../../search/", self.location.href), loaded: new Map(),
+      added: new Set(), covered: new Set() };
     for (var i = 0; i < manifest.pages; i++) {
       state.pages.push({ fiche: !others.has(i), doc: null, title: "", lead: "", sections: [] });
     }
@@ -513,45 +515,82 @@
     return pending;
   }
 
-  function loadWords(groups) {
-    var files = new Set();
-    groups.forEach(function (group) {
-      group.variants.forEach(function (variant) {
-        variantKeys(variant).forEach(function (key) {
-          var file = state.split.mots[key.replace(/^ /, "").slice(0, state.split.prefixe)];
-          if (file && !state.loaded.has("mots/" + file)) files.add("mots/" + file);
-        });
-      });
+  function fileOf(key) {
+    return state.split.mots[key.replace(/^ /, "").slice(0, state.split.prefixe)];
+  }
+
+  function setPage(number, row) {
+    var page = state.pages[number];
+    if (page.doc) return;
+    page.doc = { location: row[0], tags: row[2] && row[2].length ? row[2] : undefined };
+    page.title = row[1];
+    page.fiche = row[3] || null;
+    page.lead = row[4];
+  }
+
+  function addShard(shard) {
+    Object.keys(shard).forEach(function (key) {
+      if (!key) return;
+      var flat = shard[key];
+      var list = new Map();
+      for (var i = 0, page = 0; i < flat.length; i += 2) {
+        page += flat[i];
+        list.set(page, flat[i + 1]);
+      }
+      state.postings.set(key, list);
     });
-    return Promise.all(Array.from(files).map(function (path) {
-      return fetchJson(path).then(function (shard) {
-        Object.keys(shard).forEach(function (key) {
-          var flat = shard[key];
-          var list = new Map();
-          for (var i = 0, page = 0; i < flat.length; i += 2) {
-            page += flat[i];
-            list.set(page, flat[i + 1]);
-          }
-          state.postings.set(key, list);
+    var extra = shard[""] || {};
+    (extra.couverts || []).forEach(function (key) { state.covered.add(key); });
+    Object.keys(extra.pages || {}).forEach(function (n) { setPage(Number(n), extra.pages[n]); });
+  }
+
+  /* The word files of the query, waiting for those already on their way: those of its
+     words first (one round trip: they hold the keys of the words' synonyms), then those of
+     keys they did not cover (rare). */
+  function loadWords(groups) {
+    function missing(firstOnly) {
+      var files = new Set();
+      groups.forEach(function (group) {
+        group.variants.forEach(function (variant, v) {
+          if (firstOnly && v > 0) return;
+          variantKeys(variant).forEach(function (key) {
+            var file = fileOf(key);
+            if (file && !state.added.has("mots/" + file) && !state.covered.has(key)) {
+              files.add("mots/" + file);
+            }
+          });
         });
       });
-    })).then(function () {
-      if (files.size) state.terms = Array.from(state.postings.keys()).sort();
+      return Array.from(files);
+    }
+    function load(files) {
+      return Promise.all(files.map(function (path) {
+        return fetchJson(path).then(function (shard) {
+          if (!state.added.has(path)) {
+            state.added.add(path);
+            addShard(shard);
+          }
+        });
+      }));
+    }
+    var first = missing(true);
+    return load(first).then(function () {
+      var rest = missing(false);
+      return rest.length ? load(rest).then(function () { return first.concat(rest); }) : first;
+    }).then(function (files) {
+      if (files.length) state.terms = Array.from(state.postings.keys()).sort();
     });
   }
 
+  /* The page blocks of the results that the word files did not describe. */
   function loadPages(results) {
     var size = state.split.bloc;
-    var blocks = new Set(results.map(function (entry) { return Math.floor(entry.page / size); }));
+    var blocks = new Set(results.filter(function (entry) {
+      return !state.pages[entry.page].doc;
+    }).map(function (entry) { return Math.floor(entry.page / size); }));
     return Promise.all(Array.from(blocks).map(function (block) {
       return fetchJson("pages/" + block + ".json").then(function (rows) {
-        rows.forEach(function (row, i) {
-          var page = state.pages[block * size + i];
-          page.doc = { location: row[0], tags: row[2] && row[2].length ? row[2] : undefined };
-          page.title = row[1];
-          page.fiche = row[3] || null;
-          page.lead = row[4];
-        });
+        rows.forEach(function (row, i) { setPage(block * size + i, row); });
       });
     }));
   }
