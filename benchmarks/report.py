@@ -202,6 +202,10 @@ def measure(key: str, sizes, badges) -> tuple[object, str]:
                 return data["gzip"], "gzip -6"
             if key == "third_party":
                 return len(data["third_party"]), f"checked with {data['method']}"
+            if data.get("search_fiche_entries") and data.get("search_split"):
+                return data["search_fiche_entries"] / data["fiches"], \
+                    (f"split index: every search file, {fmt_b(data['search_fiche_entries'])}; "
+                     "a query downloads a few of them")
             if data.get("search_fiche_entries"):
                 return data["search_fiche_entries"] / data["fiches"], \
                     f"fiche entries; whole index {fmt_b(data['search_index'])}"

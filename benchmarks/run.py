@@ -402,7 +402,7 @@ def stage_check(ctx: dict, runs: int) -> dict:
     return summary(results)
 
 
-PDF_LINE = re.compile(r"^PDF \d+/\d+ : (?P<output>\S+)")
+PDF_LINE = re.compile(r"^PDF \d+/\d+(?: \(\d+ %\))? : (?P<output>\S+)")
 
 
 def _rendered(r: Run) -> list[str]:
@@ -577,19 +577,23 @@ def stage_weight(ctx: dict, runs: int) -> dict:
         if path.is_file():
             assets += path.stat().st_size
     index = site / "search" / "search_index.json"
-    fiche_index = None
+    fiche_index, split = None, False
     if index.exists():
         urls = tuple(f.url for f in loaded.fiches)
-        docs = json.loads(index.read_text(encoding="utf-8")).get("docs", [])
-        fiche_index = sum(len(json.dumps(d, ensure_ascii=False).encode()) + 1 for d in docs
-                          if d.get("location", "").startswith(urls))
+        docs = json.loads(index.read_text(encoding="utf-8")).get("docs")
+        if docs is None:  # split index (large sites): every search file counts
+            split = True
+            fiche_index = sum(p.stat().st_size for p in (site / "search").rglob("*.json"))
+        else:
+            fiche_index = sum(len(json.dumps(d, ensure_ascii=False).encode()) + 1
+                              for d in docs if d.get("location", "").startswith(urls))
     foreign, method = _browser_requests(site, page.relative_to(site).parent.as_posix() + "/")
     data = {"available": True, "page": page.relative_to(site).as_posix(), "html": len(raw),
             "gzip": len(gzip.compress(raw, 6)), "largest_html": pages[-1].stat().st_size,
             "assets": assets, "third_party": sorted(set(foreign + foreign_static)),
             "method": method,
             "search_index": index.stat().st_size if index.exists() else None,
-            "search_fiche_entries": fiche_index,
+            "search_fiche_entries": fiche_index, "search_split": split,
             "fiches": len(loaded.fiches)}
     plain = ctx.get("plain_site")
     if plain and (plain / loaded.fiches[0].url / "index.html").exists():

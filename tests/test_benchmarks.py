@@ -133,3 +133,12 @@ def test_edit_stage_times_each_preview_server(tmp_path):
     results = (out / "RESULTS.md").read_text(encoding="utf-8")
     assert "## Edit-to-reload (`make serve`)" in results
     assert "| Edit-to-reload (`make serve`) ÷ Hugo's server | 1000 |" in results
+
+
+def test_pdf_stage_reads_the_progress_lines_fichotheque_prints():
+    """The PDF stage lists what was re-rendered from `fichotheque pdf`'s progress lines."""
+    from fichotheque import progress
+
+    shown = progress.line(3, 12, "PDF", "fiches/securite/mots-de-passe/mots-de-passe.pdf")
+    match = bench.PDF_LINE.match(shown)
+    assert match and match["output"] == "fiches/securite/mots-de-passe/mots-de-passe.pdf"
