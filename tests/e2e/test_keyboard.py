@@ -221,6 +221,22 @@ def test_keys_still_type_in_fields_and_drive_the_open_search(open_page):
     assert not search_open(page)
 
 
+# Results may be shown for the words typed so far, then refined once the word files of the
+# whole query arrive (web/search_split.py): a key pressed while the list is being replaced
+# lands on an element that is gone. A person types slower than this test; wait for the list.
+SETTLED = """() => {
+  const list = document.querySelector('.md-search-result__list');
+  const html = list ? list.innerHTML : '';
+  const seen = window.__resultsSeen || (window.__resultsSeen = {html: null, since: 0});
+  if (html !== seen.html) { seen.html = html; seen.since = performance.now(); return false; }
+  return performance.now() - seen.since > 400;
+}"""
+
+
+def wait_results_settled(page) -> None:
+    page.wait_for_function(SETTLED, polling=100, timeout=10000)
+
+
 # -- journeys -------------------------------------------------------------------------------------
 @pytest.mark.parametrize("size", list(SIZES))
 def test_from_home_to_a_fiche_through_search(open_page, size):
@@ -230,6 +246,7 @@ def test_from_home_to_a_fiche_through_search(open_page, size):
     page.keyboard.press("Enter")  # the home form hands the words to the site's search
     page.wait_for_function("document.querySelector('.md-search-result a[href*=\"hameconnage\"]')",
                            timeout=10000)
+    wait_results_settled(page)
     for _ in range(6):
         page.keyboard.press("ArrowDown")
         if "hameconnage" in active(page)["href"]:
