@@ -160,6 +160,29 @@ def test_an_error_is_reported_in_french_and_the_page_kept(server):
     server.wait_log(r"Prévisualisation : la page de fiches/securite/mots-de-passe\.md", mark)
 
 
+def test_a_failed_complete_rebuild_is_said_in_french(server, browser):
+    module = server.project / "fiches/securite/_module.yml"
+    good = module.read_text(encoding="utf-8")
+    before = _page(server)
+    page = browser.new_page()
+    page.goto(server.base + PAGE, wait_until="load")
+    page.evaluate("window.pasRecharge = 1")
+    time.sleep(0.5)
+    mark = len(server.lines)
+    module.write_text(good.replace("title:", "titre:"), encoding="utf-8")
+    try:
+        text = server.wait_log(r"La construction du site a échoué", mark)
+        assert "_module.yml" in text and "Traceback" not in text
+        time.sleep(1.5)
+        assert page.evaluate("window.pasRecharge") == 1  # the page shown was not reloaded
+    finally:
+        page.close()
+        mark = len(server.lines)
+        module.write_text(good, encoding="utf-8")
+    server.wait_log(r"Reloading browsers", mark, timeout=180)
+    assert _page(server) == before
+
+
 def test_the_browser_shows_the_edit_by_itself(server, browser):
     page = browser.new_page()
     try:

@@ -19,6 +19,8 @@ import threading
 import time
 from pathlib import Path
 
+from mkdocs.exceptions import MkDocsException
+
 from fichotheque.content.loading import load_corpus
 from fichotheque.preview import rebuild
 from fichotheque.preview.watch import ChangeWatcher
@@ -38,6 +40,7 @@ class Session:
         self.watcher: ChangeWatcher | None = None
         self.search = rebuild.SearchRefresher(self.lock)
         self._full_builder = None
+        self._server = None
 
     # -- what the hook hands over during a complete build --------------------------------
     def nav(self, nav, config, files) -> None:
@@ -60,6 +63,7 @@ class Session:
         if os.environ.get(FULL_ENV) == "1":
             return server
         self._full_builder = builder
+        self._server = server
         self.watcher = ChangeWatcher(lambda: _request_rebuild(server))
 
         def watch(path, func=None, recursive=True):
@@ -95,6 +99,8 @@ class Session:
                     if outcome:
                         self.search.schedule(self.built.config)
                         log.info(f"{outcome} en {_seconds(time.perf_counter() - started)}.")
+                    else:  # an error was reported: the page shown stays
+                        _keep_browsers(self._server)
                     return
         self._full(paths)
 
@@ -104,7 +110,15 @@ class Session:
         self.search.wait()
         with self.lock:
             self.built = None
-            self._full_builder()
+            try:
+                self._full_builder()
+            except MkDocsException as exc:  # its messages are already in the log
+                detail = " ".join(str(exc).split())
+                log.error("La construction du site a échoué"
+                          + ("" if "Aborted" in detail else f" : {detail}")
+                          + ". Les pages ouvertes restent telles quelles ; corrigez puis "
+                          "enregistrez : le site se reconstruira.")
+                _keep_browsers(self._server)
 
     def shutdown(self) -> None:
         if self.watcher is not None:
@@ -117,6 +131,13 @@ def _request_rebuild(server) -> None:
     with server._rebuild_cond:
         server._want_rebuild = True
         server._rebuild_cond.notify_all()
+
+
+def _keep_browsers(server) -> None:
+    """No reload after a failed build (mkdocs.livereload, 1.6: browsers reload when the epoch
+    they wait for becomes visible; the previous one stays)."""
+    with server._epoch_cond:
+        server._wanted_epoch = server._visible_epoch
 
 
 def _seconds(value: float) -> str:
