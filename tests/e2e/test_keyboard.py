@@ -119,6 +119,9 @@ def test_menu_opens_and_closes_with_the_keyboard(open_page, size):
     page.wait_for_function("document.activeElement.closest('.md-sidebar--primary')")
     first = active(page)
     assert first["name"] == "Fermer le menu" and first["visible"]
+    # the drawer slides in (a quarter of a second): wait until it has arrived
+    page.wait_for_function(
+        "document.querySelector('.md-sidebar--primary').getBoundingClientRect().left >= -1")
     # focus stays in the open menu, on links one can see
     for stop in tab_until(page, lambda a: a["name"] == "Accueil", limit=6):
         assert stop["inMenu"] and stop["visible"] and stop["inView"], stop
