@@ -135,8 +135,10 @@ def measure(key: str, sizes, badges) -> tuple[object, str]:
     if found is not None:
         return found
     html = stage(sizes, 1000, "html")
-    if key in ("html_ratio_plain", "html_ratio_plain_cold"):
-        ours = "ours_cold" if key.endswith("cold") else "ours"
+    if key.startswith("html_ratio_plain"):  # at 1,000, or at 3,000 for the `_3000` keys
+        if key.endswith("_3000"):
+            html = stage(sizes, 3000, "html")
+        ours = "ours_cold" if "_cold" in key else "ours"
         if html and "plain" in html and ours in html:
             cpu = med(html[ours]["cpu"]) / med(html["plain"]["cpu"])
             return med(html[ours]["wall"]) / med(html["plain"]["wall"]), \

@@ -1,6 +1,6 @@
 """The contributor's and the reader's side of `RESULTS.md`: edit-to-reload, first search result
-on a slow link, Lighthouse mobile, and the HTML build ratios at 3,000 fiches (used by
-`report.py`)."""
+on a slow link, Lighthouse mobile (used by `report.py`, which also measures the HTML build
+ratios at 3,000 fiches listed here)."""
 
 from __future__ import annotations
 
@@ -45,14 +45,6 @@ def _ok(data) -> bool:
 
 def measure(key: str, sizes) -> tuple[object, str] | None:
     """(value, note) for the keys of this module, None for the others."""
-    if key.startswith("html_ratio_plain") and key.endswith("_3000"):
-        html = _stage(sizes, 3000, "html")
-        ours = "ours_cold" if "cold" in key else "ours"
-        if html and "plain" in html and ours in html:
-            wall = _med(html[ours]["wall"]), _med(html["plain"]["wall"])
-            cpu = _med(html[ours]["cpu"]) / _med(html["plain"]["cpu"])
-            return wall[0] / wall[1], f"{_s(wall[0])} vs {_s(wall[1])}; CPU time ratio {cpu:.2f}×"
-        return None, ""
     if key.startswith("edit_"):
         data = _stage(sizes, 1000, "edit")
         if not data or not _ok(data.get("ours")):

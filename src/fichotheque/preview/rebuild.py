@@ -181,16 +181,12 @@ def _search_plugin(config):
     return None
 
 
-def _search_index(config):
-    plugin = _search_plugin(config)
-    return plugin.search_index if plugin is not None else None
-
-
 def _forget_search_entries(config, url: str) -> None:
     """Material's search adds a page's sections when it renders it: drop the old ones."""
-    index = _search_index(config)
-    if index is None:
+    plugin = _search_plugin(config)
+    if plugin is None:
         return
+    index = plugin.search_index
     index.entries = [e for e in index.entries
                      if not (e["location"] == url or e["location"].startswith(url + "#"))]
 
