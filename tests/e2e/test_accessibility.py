@@ -12,6 +12,7 @@ import itertools
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from e2e.waits import wait_animations_done
 
 PAGES = [
     "",
@@ -57,6 +58,7 @@ def test_no_serious_or_critical_axe_violation(site_server, built_site, new_page,
     page = new_page(allowed=(site_server.url,), color_scheme=scheme)
     page.goto(site_server.url + path)
     page.wait_for_load_state("networkidle")
+    wait_animations_done(page)
     blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
     assert not blocking, describe(blocking)
     assert page.foreign_requests == []

@@ -14,6 +14,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from conftest import ROOT, fiche_text, make_project, run_build, small_corpus
+from e2e.waits import wait_animations_done, wait_search_still
 
 from fichotheque.web import identity
 
@@ -79,6 +80,7 @@ def test_no_contrast_violation_with_a_light_brand_colour(branded_site, serve, ne
     page.wait_for_load_state("networkidle")
     expected = "slate" if scheme == "dark" else "default"
     assert page.locator("body").get_attribute("data-md-color-scheme") == expected
+    wait_animations_done(page)
     violations = contrast_violations(page)
     assert not violations, f"{name} {scheme} {path}:\n" + describe(violations)
 
@@ -93,6 +95,7 @@ def test_search_results_and_their_highlights_are_readable(branded_site, serve, n
     page.locator("input.md-search__input").focus()
     page.keyboard.type("mot de passe")
     page.locator(".md-search-result mark").first.wait_for(state="visible", timeout=10000)
+    wait_search_still(page)  # axe on a half-faded panel measures colours no one sees
     violations = contrast_violations(page)
     assert not violations, f"{name} {scheme} recherche:\n" + describe(violations)
 

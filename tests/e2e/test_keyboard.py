@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 
 import pytest
 from conftest import fiche_text, make_project, run_build, small_corpus
+from e2e.waits import wait_results_settled
 
 SIZES = {
     "1280": {"viewport": {"width": 1280, "height": 800}},
@@ -227,19 +228,6 @@ def test_keys_still_type_in_fields_and_drive_the_open_search(open_page):
 # Results may be shown for the words typed so far, then refined once the word files of the
 # whole query arrive (web/search_split.py): a key pressed while the list is being replaced
 # lands on an element that is gone. A person types slower than this test; wait for the list.
-SETTLED = """() => {
-  const list = document.querySelector('.md-search-result__list');
-  const html = list ? list.innerHTML : '';
-  const seen = window.__resultsSeen || (window.__resultsSeen = {html: null, since: 0});
-  if (html !== seen.html) { seen.html = html; seen.since = performance.now(); return false; }
-  return performance.now() - seen.since > 400;
-}"""
-
-
-def wait_results_settled(page) -> None:
-    page.wait_for_function(SETTLED, polling=100, timeout=10000)
-
-
 # -- journeys -------------------------------------------------------------------------------------
 @pytest.mark.parametrize("size", list(SIZES))
 def test_from_home_to_a_fiche_through_search(open_page, size):

@@ -1,0 +1,35 @@
+"""Waits shared by the browser tests: a page is judged once it has stopped moving.
+
+The split search answers with the words typed so far and refines the list when the whole
+query's word files arrive; Material fades the search panel in. A test that measures colours or
+moves the keyboard focus must wait for both, or it measures a frame no one sees.
+"""
+
+from __future__ import annotations
+
+RESULTS_STILL = """() => {
+  const list = document.querySelector('.md-search-result__list');
+  const html = list ? list.innerHTML : '';
+  const seen = window.__resultsSeen || (window.__resultsSeen = {html: null, since: 0});
+  if (html !== seen.html) { seen.html = html; seen.since = performance.now(); return false; }
+  return performance.now() - seen.since > 400;
+}"""
+
+NOTHING_MOVING = """() => document.getAnimations().every(a => a.playState !== 'running')"""
+
+
+def wait_results_settled(page, timeout: int = 10000) -> None:
+    """The search results have not changed for 400 ms."""
+    page.evaluate("() => { window.__resultsSeen = null; }")
+    page.wait_for_function(RESULTS_STILL, polling=100, timeout=timeout)
+
+
+def wait_animations_done(page, timeout: int = 10000) -> None:
+    """No CSS transition or animation is running (fades, slides, colour changes)."""
+    page.wait_for_function(NOTHING_MOVING, polling=50, timeout=timeout)
+
+
+def wait_search_still(page, timeout: int = 10000) -> None:
+    """Results settled and the search panel fully faded in."""
+    wait_results_settled(page, timeout)
+    wait_animations_done(page, timeout)
