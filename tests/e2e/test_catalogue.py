@@ -5,11 +5,14 @@ from __future__ import annotations
 from conftest import ROOT
 
 from fichotheque.content.loading import load_corpus
+from fichotheque.web.catalogue import FIRST_ROWS
 
 CORPUS = load_corpus(ROOT)
+DISPLAYED = "#catalogue-table tbody tr:not([hidden]):not([data-au-dela])"
 
 
 def visible_rows(page):
+    """Rows that match the filters: on screen, or set aside after the first ones."""
     return page.locator("#catalogue-table tbody tr:not([hidden])")
 
 
@@ -23,13 +26,55 @@ def open_catalogue(page, base_url: str, query: str = ""):
 
 
 def test_every_fiche_is_listed_and_counted(site_server, new_page):
+    """The first rows are shown, the count says how many there are, the button shows the rest."""
+    total = len(CORPUS.fiches)
+    assert total > FIRST_ROWS  # the real corpus exercises the folded list
     page = new_page(allowed=(site_server.url,))
     open_catalogue(page, site_server.url)
-    assert visible_rows(page).count() == len(CORPUS.fiches)
-    assert str(len(CORPUS.fiches)) in page.locator("#catalogue-compte").inner_text()
-    assert page.locator("#catalogue-compte").get_attribute("aria-live") == "polite"
+    assert page.locator(DISPLAYED).count() == FIRST_ROWS
+    count = page.locator("#catalogue-compte")
+    assert count.inner_text() == (f"{total} fiches. Les {FIRST_ROWS} premières sont affichées ; "
+                                  f"le bouton sous la liste montre les {total - FIRST_ROWS} autres.")
+    assert count.get_attribute("aria-live") == "polite"
+    button = page.get_by_role("button", name=f"Afficher les {total - FIRST_ROWS} autres fiches")
+    button.click()
+    assert page.locator(DISPLAYED).count() == total
+    assert not button.is_visible()
+    assert count.inner_text() == f"Toutes les fiches sont affichées ({total})."
+    # the focus goes to the first fiche that appeared, where the button was
+    assert page.evaluate("document.activeElement.closest('tr').dataset.ordre") == str(FIRST_ROWS + 1)
+    titles = page.locator(DISPLAYED).locator("td:first-child a").all_inner_texts()
+    assert sorted(titles) == sorted(f.title for f in CORPUS.fiches)
     page.wait_for_load_state("networkidle")
     assert page.foreign_requests == []
+
+
+def test_a_filter_shows_its_first_matches_and_a_button_for_the_others(site_server, new_page):
+    page = new_page(allowed=(site_server.url,))
+    open_catalogue(page, site_server.url)
+    wide = [f for f in CORPUS.fiches if "grand-public" in f.audience]
+    assert len(wide) > FIRST_ROWS
+    page.get_by_label("Public").select_option("grand-public")
+    assert visible_rows(page).count() == len(wide)
+    assert page.locator(DISPLAYED).count() == FIRST_ROWS
+    rest = len(wide) - FIRST_ROWS
+    assert page.get_by_role("button", name=f"Afficher les {rest} autres fiche").is_visible()
+    narrow = [f for f in wide if f.module == "securite"]
+    assert 0 < len(narrow) <= FIRST_ROWS
+    page.get_by_label("Module").select_option("securite")
+    assert page.locator(DISPLAYED).count() == len(narrow)
+    assert not page.locator("#catalogue-tout").is_visible()
+
+
+def test_printing_the_catalogue_prints_every_matching_fiche(site_server, new_page):
+    page = new_page(allowed=(site_server.url,))
+    open_catalogue(page, site_server.url)
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.emulate_media(media="print")
+    shown = page.locator("#catalogue-table tbody tr").evaluate_all(
+        "rows => rows.filter(r => getComputedStyle(r).display !== 'none').length")
+    assert shown == len(CORPUS.fiches)
+    assert not page.locator("#catalogue-tout").is_visible()
 
 
 def test_filters_narrow_the_list(site_server, new_page):
@@ -114,9 +159,11 @@ def test_filters_are_kept_in_the_address(site_server, new_page):
 def test_without_javascript_the_full_list_is_there(site_server, new_page):
     page = new_page(allowed=(site_server.url,), java_script_enabled=False)
     page.goto(site_server.url + "catalogue/")
-    rows = page.locator("#catalogue-table tbody tr")
+    rows = page.locator("table.catalogue-table tbody tr")  # the first rows, then « (suite) »
     assert rows.count() == len(CORPUS.fiches)
+    assert all(rows.nth(i).is_visible() for i in (0, FIRST_ROWS, len(CORPUS.fiches) - 1))
     assert not page.locator("#catalogue-filtres").is_visible()  # no filter that cannot work
+    assert not page.locator("#catalogue-tout").is_visible()  # no button that cannot work
     first = rows.first.locator("a")
     assert first.get_attribute("href").startswith("../fiches/")
     assert "fiches" in page.locator("#catalogue-compte").inner_text()

@@ -71,7 +71,8 @@ def test_catalogue_does_not_shift_while_loading(site_server, new_page, viewport)
     page.wait_for_timeout(300)
     shifts = page.evaluate("window.__shifts")
     assert sum(shifts) < 0.02, shifts
-    assert "Toutes les fiches sont affichées" in page.locator("#catalogue-compte").inner_text()
+    assert "premières sont affichées" in page.locator("#catalogue-compte").inner_text()
+    assert page.locator("#catalogue-tout").is_visible()
 
 
 def test_catalogue_filters_are_painted_with_the_page(site_server, new_page):
@@ -80,3 +81,10 @@ def test_catalogue_filters_are_painted_with_the_page(site_server, new_page):
     page.route("**/fichotheque-site.js", lambda route: route.abort())  # the script never runs
     page.goto(site_server.url + "catalogue/")
     assert page.locator("#catalogue-filtres").is_visible()
+    # the count and the « show the others » button are already what the script will write
+    before = page.locator("#catalogue-compte").inner_text()
+    assert page.locator("#catalogue-tout").is_visible()
+    after = new_page(allowed=(site_server.url,), viewport=PHONE)
+    after.goto(site_server.url + "catalogue/")
+    after.wait_for_load_state("networkidle")
+    assert after.locator("#catalogue-compte").inner_text() == before, before

@@ -102,3 +102,48 @@ def test_built_catalogue_page_has_the_whole_table(tmp_path):
     page = (project / "site/catalogue/index.html").read_text(encoding="utf-8")
     assert page.count('<tr data-module="') == 3
     assert 'id="catalogue-filtres"' in page and "fichotheque:apres-recherche" not in page
+
+
+def test_a_long_catalogue_puts_its_first_rows_in_the_table_and_the_others_in_noscript(tmp_path):
+    from html.parser import HTMLParser
+
+    from conftest import fiche_text, module_yml
+
+    files = {"fiches/grand/_module.yml": module_yml("grand", "Un grand module", 1)}
+    count = catalogue.FIRST_ROWS + 3
+    for i in range(count):
+        files[f"fiches/grand/fiche-{i:03d}.md"] = fiche_text(
+            title=f"Fiche numéro {i:03d}", description="Une fiche parmi d'autres.", module="grand")
+    project = make_project(tmp_path / "p", files)
+    corpus = load_corpus(project)
+    html = catalogue.table_html(corpus, settings.load(project))
+
+    class Rows(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.where, self.rows = "table", {"table": [], "noscript": []}
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "noscript":
+                self.where = "noscript"
+            elif tag == "tr" and dict(attrs).get("data-ordre"):
+                self.rows[self.where].append(int(dict(attrs)["data-ordre"]))
+
+    parsed = Rows()
+    parsed.feed(html)
+    first = catalogue.FIRST_ROWS
+    assert parsed.rows["table"] == list(range(1, first + 1))
+    assert parsed.rows["noscript"] == list(range(first + 1, count + 1))
+    assert f'data-premieres="{first}" data-total="{count}"' in html
+    assert "Afficher les 3 autres fiches" in html
+    assert (f"{count} fiches. Les {first} premières sont affichées ; le bouton sous la liste "
+            "montre les 3 autres.") in html
+    assert "Liste des fiches (suite)" in html
+
+
+def test_a_short_catalogue_is_one_table_without_button(tmp_path):
+    corpus, site = corpus_and_site(tmp_path)
+    html = catalogue.table_html(corpus, site)
+    assert "<noscript>" not in html and "catalogue-tout" not in html
+    assert "data-premieres" not in html
+    assert "Toutes les fiches sont affichées (3)." in html  # what the script writes, too

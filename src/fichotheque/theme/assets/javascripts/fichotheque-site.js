@@ -14,6 +14,12 @@
  * it work: it hides the rows that do not match, reorders them, announces the count in
  * an aria-live region and keeps the filters in the address (?module=securite&niveau=…), so a
  * filtered catalogue can be bookmarked or shared.
+ *
+ * A long catalogue (more fiches than `data-premieres` on its section) comes with its first rows
+ * in the table and the others in a <noscript> table (what a browser without JavaScript shows):
+ * a phone does not lay out a thousand rows to show ten. The other rows are read from it when
+ * they are needed (a filter, a sort, « Afficher les … autres fiches », printing); matching rows
+ * after the first ones carry `data-au-dela`, hidden by the stylesheet (not on paper).
  */
 (function () {
   "use strict";
@@ -70,8 +76,29 @@
     var rows = Array.prototype.slice.call(body.rows);
     var count = document.getElementById("catalogue-compte");
     var empty = document.getElementById("catalogue-vide");
-    var total = rows.length;
     var inOrder = true;  // rows in the default order (modules, then fiches), as served
+    var section = form.closest(".catalogue");
+    var first = section ? Number(section.getAttribute("data-premieres")) || 0 : 0;
+    var total = section ? Number(section.getAttribute("data-total")) || rows.length : rows.length;
+    var expanded = !first;  // no limit, or the person asked to see every row
+    var more = document.getElementById("catalogue-suite");
+    var moreButton = document.getElementById("catalogue-tout");
+    var rest = section ? section.querySelector("noscript") : null;
+
+    function readRest() {  // the rows after the first ones, from the <noscript> table, once
+      if (!rest) return;
+      var holder = document.createElement("template");
+      holder.innerHTML = rest.textContent;
+      rest.parentNode.removeChild(rest);
+      rest = null;
+      var extra = Array.prototype.slice.call(holder.content.querySelectorAll("tbody tr"));
+      extra.forEach(function (row) {
+        row.setAttribute("data-au-dela", "");
+        body.appendChild(row);
+      });
+      rows = rows.concat(extra);
+      total = rows.length;
+    }
     var names = ["module", "parcours", "niveau", "public", "competence", "motcle", "duree_min", "duree_max", "tri"];
 
     function value(name) {
@@ -140,26 +167,50 @@
       };
       // Only what changes is touched: with a thousand rows, every change of the table costs a
       // layout of the whole table (on a phone, most of the page's loading time).
-      var shown = 0;
-      rows.forEach(function (row) {
-        var ok = matches(row, f);
-        if (row.hidden === ok) row.hidden = !ok;
-        if (ok) shown++;
-      });
       var sort = sorters[value("tri")] ? value("tri") : "";
+      var filtered = f.module || f.parcours || f.niveau || f.public || f.competence || f.motcle ||
+        f.min !== null || f.max !== null;
+      if (filtered || sort || expanded) readRest();
+      var ordered = rows;
       if (sort || !inOrder) {  // the page comes in the default order
-        var sorted = rows.slice().sort(sorters[sort]);
+        ordered = rows.slice().sort(sorters[sort]);
         var current = body.rows;
-        var moved = sorted.some(function (row, i) { return current[i] !== row; });
-        if (moved) sorted.forEach(function (row) { body.appendChild(row); });
+        var moved = ordered.some(function (row, i) { return current[i] !== row; });
+        if (moved) ordered.forEach(function (row) { body.appendChild(row); });
         inOrder = !sort;
       }
+      // In the order shown: a row is hidden if it does not match, or set aside (data-au-dela)
+      // after the first `first` matching rows until the person asks for all of them.
+      var shown = 0;
+      var cap = expanded ? Infinity : first;
+      ordered.forEach(function (row) {
+        var ok = matches(row, f);
+        if (row.hidden === ok) row.hidden = !ok;
+        var beyond = ok && shown >= cap;
+        if (row.hasAttribute("data-au-dela") !== beyond) {
+          if (beyond) row.setAttribute("data-au-dela", ""); else row.removeAttribute("data-au-dela");
+        }
+        if (ok) shown++;
+      });
+      if (rest) shown = total;  // unfiltered: the rows not read yet match too
+      var hiddenRows = Math.max(0, shown - cap);
       var text = shown === total
         ? "Toutes les fiches sont affichées (" + total + ")."
         : plural(shown, "fiche") + (shown > 1 ? " correspondent" : " correspond") +
           " aux filtres, sur " + total + ".";
+      if (hiddenRows) {
+        text = (shown === total ? total + " fiches." : text) + " Les " + first +
+          " premières sont affichées ; le bouton sous la liste montre les " + hiddenRows + " autres.";
+      }
       if (count.textContent !== text) count.textContent = text;
       if (empty.hidden !== (shown !== 0)) empty.hidden = shown !== 0;
+      if (more) {
+        more.removeAttribute("data-premier-rendu");
+        if (more.hidden !== !hiddenRows) more.hidden = !hiddenRows;
+        var label = hiddenRows === 1 ? "Afficher l'autre fiche"
+          : "Afficher les " + hiddenRows + " autres fiches";
+        if (hiddenRows && moreButton.textContent !== label) moreButton.textContent = label;
+      }
       updateAddress();
     }
 
@@ -173,6 +224,21 @@
     form.addEventListener("change", apply);
     form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
     form.addEventListener("reset", function () { setTimeout(apply, 0); });
+    if (moreButton) {
+      moreButton.addEventListener("click", function () {
+        // the first row set aside gets the focus: the button disappears under it
+        readRest();
+        apply();
+        var next = body.querySelector("tr[data-au-dela]:not([hidden]) a");
+        expanded = true;
+        apply();
+        if (next) next.focus();
+      });
+    }
+    // on paper, every matching row (the stylesheet shows the rows set aside when printing)
+    window.addEventListener("beforeprint", function () {
+      if (rest) { readRest(); apply(); }
+    });
     apply();
   }
 
