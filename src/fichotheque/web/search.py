@@ -24,7 +24,7 @@ from pathlib import Path
 
 from fichotheque import safeyaml
 from fichotheque.content.model import level_label
-from fichotheque.web import search_split
+from fichotheque.web import search_cache, search_split
 from fichotheque.web.pages import duration_text
 
 INDEX_PATH = Path("search") / "search_index.json"
@@ -142,16 +142,25 @@ def enrich(index: dict, fiches: dict[str, dict[str, str]], synonyms: Synonyms) -
 
 
 def rewrite_index(site_dir: Path, fiches: dict[str, dict[str, str]], synonyms: Synonyms,
-                  split: bool = False) -> bool:
+                  split: bool = False, cache_dir: Path | None = None) -> bool:
     """Rewrite `search/search_index.json` of a built site (split for large online sites, see
-    `search_split`); False when there is none."""
+    `search_split`; with `cache_dir`, an unchanged split is copied from there, see
+    `search_cache`); False when there is none."""
     path = Path(site_dir) / INDEX_PATH
     if not path.is_file():
         return False
-    index = json.loads(path.read_text("utf-8"))
+    raw = path.read_bytes()
+    entry = None
+    if split and cache_dir is not None:
+        entry = search_cache.key(raw, fiches, synonyms.as_config())
+        if search_cache.restore(cache_dir, entry, path.parent):
+            return True
+    index = json.loads(raw.decode("utf-8"))
     data = enrich(index, fiches, synonyms)
     if split:
         search_split.write_split(Path(site_dir), data)
+        if entry is not None:
+            search_cache.store(cache_dir, entry, path.parent)
     else:
         path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
     return True
@@ -168,6 +177,7 @@ class SearchBuild:
         self.fiches: dict[str, dict[str, str]] = {}
         self.offline = False
         self.expected_fiches = 0
+        self.cache_dir: Path | None = None
 
     @classmethod
     def from_config(cls, config) -> SearchBuild:
@@ -186,6 +196,8 @@ class SearchBuild:
             config.extra_javascript.append(self.SCRIPT)
         if self.STYLE not in config.extra_css:
             config.extra_css.append(self.STYLE)
+        if config.config_file_path:
+            self.cache_dir = Path(config.config_file_path).parent / search_cache.FOLDER
         offline = config.plugins.get(OFFLINE_PLUGIN) if config.plugins else None
         self.offline = bool(offline and offline.config.get("enabled", True))
         self.expected_fiches = _count_fiches(config)
@@ -214,4 +226,5 @@ class SearchBuild:
             self.fiches[page.url] = details
 
     def post_build(self, site_dir) -> None:
-        rewrite_index(Path(site_dir), self.fiches, self.synonyms, self.split_wanted())
+        rewrite_index(Path(site_dir), self.fiches, self.synonyms, self.split_wanted(),
+                      self.cache_dir)
