@@ -14,7 +14,7 @@ from pathlib import Path
 from fichotheque import __version__, progress
 from fichotheque.badges.history import check_append_only
 from fichotheque.cli_french import FrenchParser
-from fichotheque.content import lint
+from fichotheque.content import cache_policy, lint
 from fichotheque.content.problems import to_json
 from fichotheque.errors import UserError
 from fichotheque.files import describe_os_error
@@ -31,7 +31,9 @@ def cmd_check(args) -> int:
     if not (root / "fiches").is_dir():
         raise UserError(f"pas de dossier « fiches » dans {root.resolve()} ; "
                         "lancez la commande à la racine du projet ou utilisez --root")
+    cached = cache_policy.check(root)  # before the lint cache is read
     corpus, problems = lint.check(root)
+    problems = [*cached, *problems]
     problems = [*problems, *check_append_only(root)]  # badges/registre.yml
     if (root / settings.CONFIG_FILE).exists():  # values shown on every page
         problems += settings.check(settings.load(root))

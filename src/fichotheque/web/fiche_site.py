@@ -14,7 +14,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from fichotheque.content import assets, facilitator, lint
+from fichotheque.content import assets, cache_policy, facilitator, lint
 from fichotheque.content.loading import load_corpus
 from fichotheque.content.model import FICHES_DIR, Corpus, Fiche
 from fichotheque.content.problems import Problem
@@ -80,7 +80,9 @@ class FicheSite:
         """Load and validate `fiches/`; stop the build with every error if there are any."""
         site = site_config(config)
         corpus = load_corpus(site.project_dir)
-        problems = [*corpus.problems, *lint.for_build(site.project_dir), *settings.check(site)]
+        # before any cache is read (lint here, PDFs, badges and search later)
+        problems = [*cache_policy.check(site.project_dir), *corpus.problems,
+                    *lint.for_build(site.project_dir), *settings.check(site)]
         errors = [p for p in problems if p.is_error]
         if errors:
             raise PluginError(format_problems(errors))
