@@ -49,8 +49,8 @@ def test_a_committed_cache_stops_check_and_build(repository, tmp_path):
 
     result = check(repository)
     assert result.returncode == 1
-    assert ".cache/recherche/cle/search_index.json: 1 fichier du dossier .cache/ est suivi par git" \
-        in result.stderr
+    expected = ".cache/recherche/cle/search_index.json: 1 fichier du dossier .cache/ est suivi"
+    assert expected + " par git" in result.stderr
     assert "git rm -r --cached .cache" in result.stderr and "Traceback" not in result.stderr
 
     built = run_build(repository, tmp_path / "site")

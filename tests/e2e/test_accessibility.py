@@ -12,6 +12,7 @@ import itertools
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+
 from e2e.waits import wait_animations_done
 
 PAGES = [

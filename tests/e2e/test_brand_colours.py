@@ -14,8 +14,8 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from conftest import ROOT, fiche_text, make_project, run_build, small_corpus
-from e2e.waits import wait_animations_done, wait_search_still
 
+from e2e.waits import wait_animations_done, wait_search_still
 from fichotheque.web import identity
 
 BRANDS = {

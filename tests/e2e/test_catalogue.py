@@ -33,16 +33,18 @@ def test_every_fiche_is_listed_and_counted(site_server, new_page):
     open_catalogue(page, site_server.url)
     assert page.locator(DISPLAYED).count() == FIRST_ROWS
     count = page.locator("#catalogue-compte")
+    rest = total - FIRST_ROWS
     assert count.inner_text() == (f"{total} fiches. Les {FIRST_ROWS} premières sont affichées ; "
-                                  f"le bouton sous la liste montre les {total - FIRST_ROWS} autres.")
+                                  f"le bouton sous la liste montre les {rest} autres.")
     assert count.get_attribute("aria-live") == "polite"
-    button = page.get_by_role("button", name=f"Afficher les {total - FIRST_ROWS} autres fiches")
+    button = page.get_by_role("button", name=f"Afficher les {rest} autres fiches")
     button.click()
     assert page.locator(DISPLAYED).count() == total
     assert not button.is_visible()
     assert count.inner_text() == f"Toutes les fiches sont affichées ({total})."
     # the focus goes to the first fiche that appeared, where the button was
-    assert page.evaluate("document.activeElement.closest('tr').dataset.ordre") == str(FIRST_ROWS + 1)
+    focused = page.evaluate("document.activeElement.closest('tr').dataset.ordre")
+    assert focused == str(FIRST_ROWS + 1)
     titles = page.locator(DISPLAYED).locator("td:first-child a").all_inner_texts()
     assert sorted(titles) == sorted(f.title for f in CORPUS.fiches)
     page.wait_for_load_state("networkidle")

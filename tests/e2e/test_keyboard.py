@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 
 import pytest
 from conftest import fiche_text, make_project, run_build, small_corpus
+
 from e2e.waits import wait_results_settled
 
 SIZES = {
