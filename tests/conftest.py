@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-PROJECT_PARTS = ("mkdocs.yml", "docs", "macros", "hooks", "badges")
+PROJECT_PARTS = ("mkdocs.yml", "docs", "macros", "hooks", "badges", ".gitignore")
 
 VALID_META = {
     "title": "Créer un mot de passe solide",

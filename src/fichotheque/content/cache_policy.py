@@ -43,4 +43,5 @@ def check(root: Path | str) -> list[Problem]:
         f"{'sont suivis' if count > 1 else 'est suivi'} par git ({shown}) ; ce dossier est "
         "refait sur chaque machine, et une copie venue du dépôt pourrait remplacer des PDF ou "
         "l'index de recherche publiés",
-        ERROR, hint=f"retirez-les du dépôt : git rm -r --cached {FOLDER}", rule=RULE)]
+        ERROR, hint=f"retirez-les du dépôt (git rm -r --cached {FOLDER}) et ajoutez la ligne "
+        f"« {FOLDER}/ » au fichier .gitignore", rule=RULE)]
