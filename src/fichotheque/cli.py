@@ -33,8 +33,7 @@ def cmd_check(args) -> int:
                         "lancez la commande à la racine du projet ou utilisez --root")
     cached = cache_policy.check(root)  # before the lint cache is read
     corpus, problems = lint.check(root)
-    problems = [*cached, *problems]
-    problems = [*problems, *check_append_only(root)]  # badges/registre.yml
+    problems = [*cached, *problems, *check_append_only(root)]  # + badges/registre.yml
     if (root / settings.CONFIG_FILE).exists():  # values shown on every page
         problems += settings.check(settings.load(root))
     if args.format == "json":

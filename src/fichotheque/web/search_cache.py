@@ -71,8 +71,12 @@ def store(cache_dir: Path, entry: str, search_dir: Path) -> None:
             _copy(Path(search_dir) / part, scratch / part)
         (scratch / MARKER).write_text(entry, encoding="utf-8")
         for old in cache_dir.iterdir():
-            if old != scratch:
-                shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
+            if old == scratch:
+                continue
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink()
         scratch.rename(cache_dir / entry)
     except OSError:
         shutil.rmtree(scratch, ignore_errors=True)  # no cache this time; the site is complete

@@ -187,9 +187,7 @@
         var ok = matches(row, f);
         if (row.hidden === ok) row.hidden = !ok;
         var beyond = ok && shown >= cap;
-        if (row.hasAttribute("data-au-dela") !== beyond) {
-          if (beyond) row.setAttribute("data-au-dela", ""); else row.removeAttribute("data-au-dela");
-        }
+        if (row.hasAttribute("data-au-dela") !== beyond) row.toggleAttribute("data-au-dela", beyond);
         if (ok) shown++;
       });
       if (rest) shown = total;  // unfiltered: the rows not read yet match too
@@ -226,9 +224,9 @@
     form.addEventListener("reset", function () { setTimeout(apply, 0); });
     if (moreButton) {
       moreButton.addEventListener("click", function () {
-        // the first row set aside gets the focus: the button disappears under it
+        // the first row set aside gets the focus: the button disappears under it (rows just
+        // read are all set aside; otherwise the last `apply` marked them)
         readRest();
-        apply();
         var next = body.querySelector("tr[data-au-dela]:not([hidden]) a");
         expanded = true;
         apply();
