@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 import pytest
 from conftest import fiche_text, make_project, run_build, small_corpus
 
-from e2e.waits import wait_results_settled
+from e2e.waits import search_state, wait_search_still
 
 SIZES = {
     "1280": {"viewport": {"width": 1280, "height": 800}},
@@ -220,16 +220,19 @@ def test_keys_still_type_in_fields_and_drive_the_open_search(open_page):
     assert search_open(page)
     page.keyboard.type("passe")
     page.locator(".md-search-result__link").first.wait_for(timeout=10000)
+    wait_search_still(page)
     page.keyboard.press("ArrowDown")
-    assert page.evaluate("document.activeElement.classList.contains('md-search-result__link')")
+    assert page.evaluate("document.activeElement.classList.contains('md-search-result__link')"), \
+        search_state(page)
     page.keyboard.press("Escape")
     assert not search_open(page)
 
 
-# Results may be shown for the words typed so far, then refined once the word files of the
-# whole query arrive (web/search_split.py): a key pressed while the list is being replaced
-# lands on an element that is gone. A person types slower than this test; wait for the list.
 # -- journeys -------------------------------------------------------------------------------------
+# Results may be shown for the words typed so far, then refined once the word files of the
+# whole query arrive (web/search_split.py), and the dialog fades in: a key pressed while the
+# list is being replaced lands on an element that is gone. A person looks at the list before
+# pressing an arrow; the tests wait for the open dialog, its results and the end of the fade.
 @pytest.mark.parametrize("size", list(SIZES))
 def test_from_home_to_a_fiche_through_search(open_page, size):
     page = open_page(size, "")
@@ -238,12 +241,12 @@ def test_from_home_to_a_fiche_through_search(open_page, size):
     page.keyboard.press("Enter")  # the home form hands the words to the site's search
     page.wait_for_function("document.querySelector('.md-search-result a[href*=\"hameconnage\"]')",
                            timeout=10000)
-    wait_results_settled(page)
+    wait_search_still(page)
     for _ in range(6):
         page.keyboard.press("ArrowDown")
         if "hameconnage" in active(page)["href"]:
             break
-    assert "hameconnage" in active(page)["href"], active(page)
+    assert "hameconnage" in active(page)["href"], search_state(page)
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert urlparse(page.url).path.rstrip("/").endswith("fiches/securite/hameconnage")

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from e2e.waits import wait_search_still
+
 ROOT = Path(__file__).resolve().parents[2]
 DAY = "2026-11-22"
 RESULT_LINKS = "li.md-search-result__item > a.md-search-result__link"
@@ -115,6 +117,7 @@ def test_no_result_offers_the_catalogue_and_the_quiz(online_site, serve, new_pag
     for href in hrefs:  # both pages exist
         assert page.request.get(href).ok, href
     # The arrow keys reach the help's links, as they reach results.
+    wait_search_still(page)
     page.keyboard.press("ArrowDown")
     focused = page.evaluate("document.activeElement.href || ''")
     assert focused in hrefs

@@ -15,6 +15,18 @@ RESULTS_STILL = """() => {
   return performance.now() - seen.since > 400;
 }"""
 
+SEARCH_OPEN = """() => {
+  const toggle = document.getElementById('__search');
+  const list = document.querySelector('.md-search-result__list');
+  return !!(toggle && toggle.checked && list && !list.hidden);
+}"""
+
+SEARCH_STATE = """() => ({
+  open: !!(document.getElementById('__search') || {}).checked,
+  results: document.querySelectorAll('.md-search-result__item').length,
+  active: document.activeElement ? document.activeElement.outerHTML.slice(0, 120) : null,
+})"""
+
 NOTHING_MOVING = """() => document.getAnimations().every(a => a.playState !== 'running')"""
 
 
@@ -30,6 +42,13 @@ def wait_animations_done(page, timeout: int = 10000) -> None:
 
 
 def wait_search_still(page, timeout: int = 10000) -> None:
-    """Results settled and the search panel fully faded in."""
+    """The search dialog is open, its results settled, the panel fully faded in:
+    what a person sees before pressing an arrow key or reading a colour."""
+    page.wait_for_function(SEARCH_OPEN, polling=50, timeout=timeout)
     wait_results_settled(page, timeout)
     wait_animations_done(page, timeout)
+
+
+def search_state(page) -> dict:
+    """For failure messages: dialog open or not, how many results, the focused element."""
+    return page.evaluate(SEARCH_STATE)
