@@ -114,6 +114,57 @@ def test_copy_sources_leaves_identical_copies_and_replaces_the_others(tmp_path):
     assert not copies["d"].is_symlink() and copies["d"].read_text(encoding="utf-8") == "# d\n"
 
 
+def test_new_source_copies_are_plain_files_with_the_published_mode(tmp_path):
+    folder = tmp_path / "fiches/m"
+    folder.mkdir(parents=True)
+    (folder / "a.md").write_text("# a\n", encoding="utf-8")
+    corpus = SimpleNamespace(fiches=[SimpleNamespace(path=folder / "a.md", url="fiches/m/a/",
+                                                     slug="a")])
+    site = tmp_path / "site"
+    (site / "fiches/m/a").mkdir(parents=True)  # the page's folder, as MkDocs leaves it
+    old = os.umask(0o077)
+    try:
+        render.copy_sources(corpus, site)
+    finally:
+        os.umask(old)
+    copy = site / "fiches/m/a/a.md"
+    assert copy.read_bytes() == b"# a\n"
+    assert oct(copy.stat().st_mode & 0o777) == oct(render.SOURCE_MODE)
+    assert [p.name for p in copy.parent.iterdir()] == ["a.md"]  # no temporary file left
+
+
+def test_a_failed_direct_write_leaves_no_file_and_replaces_in_one_step(tmp_path, monkeypatch):
+    folder = tmp_path / "fiches/m"
+    folder.mkdir(parents=True)
+    (folder / "a.md").write_text("# a\n", encoding="utf-8")
+    corpus = SimpleNamespace(fiches=[SimpleNamespace(path=folder / "a.md", url="fiches/m/a/",
+                                                     slug="a")])
+    site = tmp_path / "site"
+    (site / "fiches/m/a").mkdir(parents=True)
+    real = os.fdopen
+
+    class Full:
+        def __init__(self, fd, mode):
+            self.handle = real(fd, mode)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(render.os, "fdopen", Full)
+    replaced = []
+    monkeypatch.setattr(render, "write_atomic",
+                        lambda path, data, mode, durable: replaced.append((path, data, mode)))
+    render.copy_sources(corpus, site)
+    assert replaced == [(site / "fiches/m/a/a.md", b"# a\n", render.SOURCE_MODE)]
+    assert not (site / "fiches/m/a/a.md").exists()
+
+
 def test_the_pdf_hook_loads_no_pdf_library():
     code = ("import sys, fichotheque.pdf.render\n"
             "print(sorted(m for m in ('pikepdf', 'weasyprint', 'PIL', 'fichotheque.pdf.booklet',"

@@ -21,6 +21,7 @@ from pathlib import Path
 from fichotheque.content import assets
 from fichotheque.content.lint.cache import LintCache
 from fichotheque.content.lint.linter import TEMPLATE, Limits, Linter
+from fichotheque.content.lint.parallel import lint_all
 from fichotheque.content.lint.rules import RULES
 from fichotheque.content.lint.text import (
     count_words,
@@ -64,30 +65,37 @@ def lint_project(root: Path | str, limits: Limits | None = None,
     limits = limits or Limits()
     linter = Linter(root, limits, RULES)
     if not cache:
-        problems: list[Problem] = []
-        for path in _regular(fiche_files(root)):
-            problems.extend(linter.lint(path))
-        return problems
+        answers = lint_all(linter, [(path, None) for path in _regular(fiche_files(root))])
+        return [problem for problems, _deps in answers for problem in problems]
 
     store = LintCache.open(root, limits, root / TEMPLATE)
-    problems = []
+    found: list[list[Problem] | None] = []  # per fiche, in order; None until linted
+    todo: list[tuple[Path, bytes | None]] = []
+    where: list[tuple[int, str | None, str | None]] = []  # (place in found, rel, digest)
     kept = set()
     for path in _regular(fiche_files(root)):
         rel = path.relative_to(root).as_posix()
         try:
             data = path.read_bytes()
-        except OSError:
-            problems.extend(linter.lint(path))  # unreadable: reported by the contract checks
+        except OSError:  # unreadable: reported by the contract checks
+            where.append((len(found), None, None))
+            todo.append((path, None))
+            found.append(None)
             continue
         digest = LintCache.digest(data)
         kept.add(rel)
         cached = None if refresh else store.get(rel, digest, linter.still_holds)
         if cached is None:
-            cached = linter.lint(path, data)
-            store.put(rel, digest, linter.deps, cached)
-        problems.extend(cached)
+            where.append((len(found), rel, digest))
+            todo.append((path, data))
+        found.append(cached)
+    for (place, rel, digest), (problems, deps) in zip(where, lint_all(linter, todo),
+                                                       strict=True):
+        found[place] = problems
+        if rel is not None and digest is not None:
+            store.put(rel, digest, deps, problems)
     store.save(kept)
-    return problems
+    return [problem for problems in found for problem in problems or ()]
 
 
 def asset_problems(root: Path | str, corpus: Corpus | None = None) -> list[Problem]:
