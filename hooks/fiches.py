@@ -13,6 +13,12 @@ def on_config(config):
     return _site.configure(config)
 
 
+@event_priority(100)  # first: before anything reads the rendered pages or writes a file
+def on_env(env, config, files):
+    _site.check_content()
+    return env
+
+
 def on_files(files, config):
     return _site.add_files(files, config)
 

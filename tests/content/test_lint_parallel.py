@@ -89,8 +89,8 @@ def test_only_changed_fiches_are_dealt_to_the_processes(many, monkeypatch):
         "- Demander conseil", "- [Voir](autre-absente.md)\n- Demander conseil"), encoding="utf-8")
     dealt = []
     real = parallel.lint_all
-    monkeypatch.setattr(lint, "lint_all", lambda linter, items: dealt.append(items) or
-                        real(linter, items))
+    monkeypatch.setattr(lint, "lint_all", lambda linter, items, processes=None:
+                        dealt.append(items) or real(linter, items, processes))
     after = formatted(lint.lint_project(many, cache=True))
     assert [[p.name for p, _ in items] for items in dealt] == [["exercice-05.md"]]
     assert after == formatted(one_by_one(monkeypatch, many))

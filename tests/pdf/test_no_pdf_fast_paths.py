@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fichotheque.pdf import links, render
+from fichotheque.pdf import links, sources
 
 PAGE_URI = "fiches/m/x/index.html"
 ANCHOR_BEFORE = re.compile(r"""<a\b(?P<attrs>(?:[^>"']|"[^"]*"|'[^']*')*)>(?P<label>.*?)</a\s*>""",
@@ -99,7 +99,7 @@ def test_copy_sources_leaves_identical_copies_and_replaces_the_others(tmp_path):
                                       slug=slug))
     corpus = SimpleNamespace(fiches=fiches)
     site = tmp_path / "site"
-    render.copy_sources(corpus, site)
+    sources.copy_sources(corpus, site)
     copies = {f.slug: site / f"fiches/m/{f.slug}/{f.slug}.md" for f in fiches}
     assert all(copies[f.slug].read_bytes() == f.path.read_bytes() for f in fiches)
     inode = copies["a"].stat().st_ino
@@ -107,7 +107,7 @@ def test_copy_sources_leaves_identical_copies_and_replaces_the_others(tmp_path):
     copies["c"].chmod(0o600)
     copies["d"].unlink()
     copies["d"].symlink_to(folder / "d.md")  # a link to the same bytes is not a copy
-    render.copy_sources(corpus, site)
+    sources.copy_sources(corpus, site)
     assert copies["a"].stat().st_ino == inode  # left alone
     assert copies["b"].read_text(encoding="utf-8") == "# b\n"
     assert oct(copies["c"].stat().st_mode & 0o777) == oct(0o644)
@@ -124,12 +124,12 @@ def test_new_source_copies_are_plain_files_with_the_published_mode(tmp_path):
     (site / "fiches/m/a").mkdir(parents=True)  # the page's folder, as MkDocs leaves it
     old = os.umask(0o077)
     try:
-        render.copy_sources(corpus, site)
+        sources.copy_sources(corpus, site)
     finally:
         os.umask(old)
     copy = site / "fiches/m/a/a.md"
     assert copy.read_bytes() == b"# a\n"
-    assert oct(copy.stat().st_mode & 0o777) == oct(render.SOURCE_MODE)
+    assert oct(copy.stat().st_mode & 0o777) == oct(sources.SOURCE_MODE)
     assert [p.name for p in copy.parent.iterdir()] == ["a.md"]  # no temporary file left
 
 
@@ -156,12 +156,12 @@ def test_a_failed_direct_write_leaves_no_file_and_replaces_in_one_step(tmp_path,
         def write(self, data):
             raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(render.os, "fdopen", Full)
+    monkeypatch.setattr(sources.os, "fdopen", Full)
     replaced = []
-    monkeypatch.setattr(render, "write_atomic",
+    monkeypatch.setattr(sources, "write_atomic",
                         lambda path, data, mode, durable: replaced.append((path, data, mode)))
-    render.copy_sources(corpus, site)
-    assert replaced == [(site / "fiches/m/a/a.md", b"# a\n", render.SOURCE_MODE)]
+    sources.copy_sources(corpus, site)
+    assert replaced == [(site / "fiches/m/a/a.md", b"# a\n", sources.SOURCE_MODE)]
     assert not (site / "fiches/m/a/a.md").exists()
 
 
@@ -182,3 +182,4 @@ def test_the_anchor_pattern_matches_as_first_written(parts):
     page = "".join(parts)
     assert ([(m.span(), m["attrs"], m["label"]) for m in links._ANCHOR.finditer(page)]
             == [(m.span(), m["attrs"], m["label"]) for m in ANCHOR_BEFORE.finditer(page)])
+

@@ -15,6 +15,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from fichotheque.content import assets, cache_policy, facilitator, lint
+from fichotheque.content.lint.background import BuildLint
 from fichotheque.content.loading import load_corpus
 from fichotheque.content.model import FICHES_DIR, Corpus, Fiche
 from fichotheque.content.problems import Problem
@@ -66,29 +67,48 @@ def format_problems(problems: list[Problem]) -> str:
     return "\n".join([head, *lines, tail])
 
 
+def _stop_or_warn(problems: list[Problem]) -> None:
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise PluginError(format_problems(errors))
+    for warning in problems:
+        log.warning(warning.format())
+
+
 class FicheSite:
     """State of one MkDocs build: the corpus and how its fiches map to pages."""
 
-    def __init__(self, corpus: Corpus, site: settings.SiteConfig):
+    def __init__(self, corpus: Corpus, site: settings.SiteConfig,
+                 content_rules: BuildLint | None = None):
         self.corpus = corpus
         self.site = site
         self._by_src = {f.src_uri: f for f in corpus.fiches}
         self._late = LateParts()
+        self._content_rules = content_rules
 
     @classmethod
     def from_config(cls, config) -> FicheSite:
-        """Load and validate `fiches/`; stop the build with every error if there are any."""
+        """Load and validate `fiches/`; stop the build with every error if there are any.
+
+        The content rules may still be running in the background (`lint/background.py`):
+        `check_content` waits for them before the first file is written."""
         site = site_config(config)
         corpus = load_corpus(site.project_dir)
         # before any cache is read (lint here, PDFs, badges and search later)
         problems = [*cache_policy.check(site.project_dir), *corpus.problems,
-                    *lint.for_build(site.project_dir), *settings.check(site)]
-        errors = [p for p in problems if p.is_error]
-        if errors:
-            raise PluginError(format_problems(errors))
-        for warning in problems:
-            log.warning(warning.format())
-        return cls(corpus, site)
+                    *lint.assets_for_build(site.project_dir), *settings.check(site)]
+        content_rules = BuildLint(site.project_dir)
+        if any(p.is_error for p in problems):  # every error at once, as `fichotheque check`
+            _stop_or_warn([*problems, *content_rules.result()])
+        _stop_or_warn(problems)
+        return cls(corpus, site, content_rules)
+
+    def check_content(self) -> None:
+        """Stop the build on the content rules' errors, warn about the rest (`on_env`: the
+        pages are rendered in memory, nothing is written yet)."""
+        if self._content_rules is not None:
+            rules, self._content_rules = self._content_rules, None
+            _stop_or_warn(rules.result())
 
     def use_corpus(self, corpus: Corpus) -> None:
         """The corpus after the preview server re-read one edited fiche (`fichotheque.preview`)."""
@@ -216,6 +236,8 @@ class FicheSite:
 
     def page_context(self, page) -> None:
         """Put back what `page_content` kept away from search (must run after search)."""
+        if self._content_rules is not None:  # a hooks/fiches.py without `on_env` (an old fork)
+            self.check_content()
         self._late.restore(page)
 
 

@@ -34,9 +34,9 @@ from fichotheque.content.loading import load_corpus
 from fichotheque.content.model import Corpus
 from fichotheque.content.problems import WARNING, Problem, sort_key
 
-__all__ = ["RULES", "SKIP_ENV", "TEMPLATE", "Limits", "Linter", "asset_problems", "check",
-           "count_words", "fiche_files", "for_build", "heading_ids", "lint_project", "mask_code",
-           "url_scheme"]
+__all__ = ["RULES", "SKIP_ENV", "TEMPLATE", "Limits", "Linter", "asset_problems",
+           "assets_for_build", "check", "count_words", "fiche_files", "for_build", "heading_ids",
+           "lint_project", "mask_code", "rules_for_build", "uncached", "url_scheme"]
 
 log = logging.getLogger("mkdocs.plugins.fichotheque.lint")
 
@@ -52,7 +52,8 @@ def _regular(paths: list[Path]) -> list[Path]:
 
 
 def lint_project(root: Path | str, limits: Limits | None = None,
-                 cache: bool = False, refresh: bool = False) -> list[Problem]:
+                 cache: bool = False, refresh: bool = False,
+                 processes: int | None = None) -> list[Problem]:
     """Problems of every fiche file of the project under the content rules.
 
     With `cache`, a fiche whose bytes, linter code and outside facts (link targets, their
@@ -60,42 +61,59 @@ def lint_project(root: Path | str, limits: Limits | None = None,
     come from `.cache/lint/` (see `cache.py`). The result is the same either way.
     With `refresh` too, every fiche is linted and the cache only written (`fichotheque check`,
     so that the build that follows it, as in `make test` then `make site`, finds it warm).
+    `processes` caps the processes that lint at once (default: one per core, `parallel.py`).
     """
     root = Path(root).resolve()
     limits = limits or Limits()
     linter = Linter(root, limits, RULES)
     if not cache:
-        answers = lint_all(linter, [(path, None) for path in _regular(fiche_files(root))])
+        answers = lint_all(linter, [(path, None) for path in _regular(fiche_files(root))],
+                           processes)
         return [problem for problems, _deps in answers for problem in problems]
 
-    store = LintCache.open(root, limits, root / TEMPLATE)
-    found: list[list[Problem] | None] = []  # per fiche, in order; None until linted
-    todo: list[tuple[Path, bytes | None]] = []
-    where: list[tuple[int, str | None, str | None]] = []  # (place in found, rel, digest)
-    kept = set()
-    for path in _regular(fiche_files(root)):
-        rel = path.relative_to(root).as_posix()
-        try:
-            data = path.read_bytes()
-        except OSError:  # unreadable: reported by the contract checks
-            where.append((len(found), None, None))
-            todo.append((path, None))
-            found.append(None)
-            continue
-        digest = LintCache.digest(data)
-        kept.add(rel)
-        cached = None if refresh else store.get(rel, digest, linter.still_holds)
-        if cached is None:
-            where.append((len(found), rel, digest))
-            todo.append((path, data))
-        found.append(cached)
-    for (place, rel, digest), (problems, deps) in zip(where, lint_all(linter, todo),
+    plan = _Plan(root, linter, refresh)
+    for (place, rel, digest), (problems, deps) in zip(plan.where,
+                                                       lint_all(linter, plan.todo, processes),
                                                        strict=True):
-        found[place] = problems
+        plan.found[place] = problems
         if rel is not None and digest is not None:
-            store.put(rel, digest, deps, problems)
-    store.save(kept)
-    return [problem for problems in found for problem in problems or ()]
+            plan.store.put(rel, digest, deps, problems)
+    plan.store.save(plan.kept)
+    return [problem for problems in plan.found for problem in problems or ()]
+
+
+class _Plan:
+    """What the cache answers for each fiche, and the fiches left to lint (in order)."""
+
+    def __init__(self, root: Path, linter: Linter, refresh: bool = False):
+        self.store = LintCache.open(root, linter.limits, root / TEMPLATE)
+        self.found: list[list[Problem] | None] = []  # per fiche, in order; None until linted
+        self.todo: list[tuple[Path, bytes | None]] = []
+        self.where: list[tuple[int, str | None, str | None]] = []  # (place in found, rel, hash)
+        self.kept: set[str] = set()
+        for path in _regular(fiche_files(root)):
+            rel = path.relative_to(root).as_posix()
+            try:
+                data = path.read_bytes()
+            except OSError:  # unreadable: reported by the contract checks
+                self.where.append((len(self.found), None, None))
+                self.todo.append((path, None))
+                self.found.append(None)
+                continue
+            digest = LintCache.digest(data)
+            self.kept.add(rel)
+            cached = None if refresh else self.store.get(rel, digest, linter.still_holds)
+            if cached is None:
+                self.where.append((len(self.found), rel, digest))
+                self.todo.append((path, data))
+            self.found.append(cached)
+
+
+def uncached(root: Path | str, limits: Limits | None = None) -> int:
+    """How many fiches `lint_project(root, cache=True)` would lint (the others come from the
+    cache): a build lints them in the background only when it is worth a process."""
+    root = Path(root).resolve()
+    return len(_Plan(root, Linter(root, limits or Limits(), RULES)).todo)
 
 
 def asset_problems(root: Path | str, corpus: Corpus | None = None) -> list[Problem]:
@@ -115,12 +133,27 @@ def check(root: Path | str, today: dt.date | None = None) -> tuple[Corpus, list[
     return corpus, sorted(problems, key=sort_key)
 
 
-def for_build(root: Path | str) -> list[Problem]:
+def for_build(root: Path | str, processes: int | None = None) -> list[Problem]:
     """Content problems for the MkDocs build; errors stop it unless the test-only switch is on
     (the build itself never publishes a refused file, a symlink or a private key)."""
-    problems = [*lint_project(root, cache=True), *asset_problems(root)]
+    return [*rules_for_build(root, processes), *assets_for_build(root)]
+
+
+def rules_for_build(root: Path | str, processes: int | None = None) -> list[Problem]:
+    """The content rules' part of `for_build` (the long part, see `background.py`)."""
+    problems = lint_project(root, cache=True, processes=processes)
     if os.environ.get(SKIP_ENV) != "1":
         return problems
     log.warning("%s=1 : règles de contenu non bloquantes (réservé aux tests, ne publiez pas "
                 "ce site)", SKIP_ENV)
+    return _as_warnings(problems)
+
+
+def assets_for_build(root: Path | str) -> list[Problem]:
+    """The publication policy's part of `for_build` (quick: checked before anything else)."""
+    problems = asset_problems(root)
+    return problems if os.environ.get(SKIP_ENV) != "1" else _as_warnings(problems)
+
+
+def _as_warnings(problems: list[Problem]) -> list[Problem]:
     return [Problem(p.path, p.line, p.message, WARNING, p.hint, p.rule) for p in problems]
