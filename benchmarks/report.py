@@ -106,11 +106,14 @@ def load_sessions(folder: Path) -> list[dict]:
 
 
 def merged_sizes(sessions: list[dict]) -> dict[int, tuple[dict, dict]]:
-    """N → (size results, its session); the latest session wins."""
-    found = {}
+    """N → (size results, the latest session with results at N); for each stage the latest
+    session that measured it wins (`run.py --stages html,check` renews those stages only)."""
+    found: dict[int, tuple[dict, dict]] = {}
     for session in sessions:
         for n, data in session.get("sizes", {}).items():
-            found[int(n)] = (data, session)
+            earlier = found.get(int(n), ({}, None))[0]
+            stages = {**earlier.get("stages", {}), **data.get("stages", {})}
+            found[int(n)] = ({**earlier, **data, "stages": stages}, session)
     return dict(sorted(found.items()))
 
 

@@ -142,3 +142,17 @@ def test_pdf_stage_reads_the_progress_lines_fichotheque_prints():
     shown = progress.line(3, 12, "PDF", "fiches/securite/mots-de-passe/mots-de-passe.pdf")
     match = bench.PDF_LINE.match(shown)
     assert match and match["output"] == "fiches/securite/mots-de-passe/mots-de-passe.pdf"
+
+
+def test_a_later_session_renews_only_the_stages_it_measured():
+    import report
+
+    first = {"date": "2026-12-01", "sizes": {"1000": {"n": 1000, "stages": {
+        "html": {"ours": {"wall": [20.0]}}, "search": {"slowest": 2.5}}}}}
+    second = {"date": "2026-12-02", "sizes": {"1000": {"n": 1000, "stages": {
+        "html": {"ours": {"wall": [15.0]}}}}}}
+    merged = report.merged_sizes([first, second])
+    data, session = merged[1000]
+    assert data["stages"]["html"]["ours"]["wall"] == [15.0]  # renewed
+    assert data["stages"]["search"] == {"slowest": 2.5}  # kept from the first session
+    assert session is second
