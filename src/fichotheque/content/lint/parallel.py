@@ -37,13 +37,8 @@ def _start_worker(linter: Linter) -> None:
 
 
 def _lint_chunk(items: list[Item]) -> list[Answer]:
-    linter = _worker_linter
-    assert linter is not None
-    answers = []
-    for path, data in items:
-        problems = linter.lint(path, data)
-        answers.append((problems, linter.deps))
-    return answers
+    assert _worker_linter is not None
+    return _one_by_one(_worker_linter, items)
 
 
 def workers() -> int:
