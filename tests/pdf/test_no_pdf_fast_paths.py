@@ -114,14 +114,21 @@ def test_copy_sources_leaves_identical_copies_and_replaces_the_others(tmp_path):
     assert not copies["d"].is_symlink() and copies["d"].read_text(encoding="utf-8") == "# d\n"
 
 
-def test_new_source_copies_are_plain_files_with_the_published_mode(tmp_path):
+def _one_fiche_and_its_page_folder(tmp_path):
+    """A corpus of one fiche `fiches/m/a.md`, and a site with its page's folder, as MkDocs
+    leaves it before the sources are copied."""
     folder = tmp_path / "fiches/m"
     folder.mkdir(parents=True)
     (folder / "a.md").write_text("# a\n", encoding="utf-8")
     corpus = SimpleNamespace(fiches=[SimpleNamespace(path=folder / "a.md", url="fiches/m/a/",
                                                      slug="a")])
     site = tmp_path / "site"
-    (site / "fiches/m/a").mkdir(parents=True)  # the page's folder, as MkDocs leaves it
+    (site / "fiches/m/a").mkdir(parents=True)
+    return corpus, site
+
+
+def test_new_source_copies_are_plain_files_with_the_published_mode(tmp_path):
+    corpus, site = _one_fiche_and_its_page_folder(tmp_path)
     old = os.umask(0o077)
     try:
         sources.copy_sources(corpus, site)
@@ -134,13 +141,7 @@ def test_new_source_copies_are_plain_files_with_the_published_mode(tmp_path):
 
 
 def test_a_failed_direct_write_leaves_no_file_and_replaces_in_one_step(tmp_path, monkeypatch):
-    folder = tmp_path / "fiches/m"
-    folder.mkdir(parents=True)
-    (folder / "a.md").write_text("# a\n", encoding="utf-8")
-    corpus = SimpleNamespace(fiches=[SimpleNamespace(path=folder / "a.md", url="fiches/m/a/",
-                                                     slug="a")])
-    site = tmp_path / "site"
-    (site / "fiches/m/a").mkdir(parents=True)
+    corpus, site = _one_fiche_and_its_page_folder(tmp_path)
     real = os.fdopen
 
     class Full:
