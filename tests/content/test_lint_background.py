@@ -45,13 +45,13 @@ def test_the_background_answer_is_the_one_of_the_build(root):
 
 def test_a_process_starts_only_when_many_fiches_are_not_in_the_cache(root, monkeypatch):
     fiches = len(lint.fiche_files(root))
-    assert lint.uncached(root) == fiches
+    assert len(lint.plan_project(root).todo) == fiches
     monkeypatch.setattr(background, "PARALLEL_FROM", fiches)
     monkeypatch.setattr(background, "can_fork", lambda: True)
     cold = BuildLint(root)
     assert cold.in_background
     expected = formatted(cold.result())
-    assert lint.uncached(root) == 0  # the process left the cache warm
+    assert lint.plan_project(root).todo == []  # the answers were stored: the cache is warm
     warm = BuildLint(root)
     assert not warm.in_background
     assert formatted(warm.result()) == expected
@@ -77,10 +77,10 @@ def test_a_process_that_dies_is_replaced_by_a_lint_here(root):
 
 
 def test_an_error_in_the_process_reaches_the_build(root, monkeypatch):
-    def broken(path, processes=None):
-        raise ValueError(f"règle cassée pour {path}")
+    def broken(linter, items, processes=None):
+        raise ValueError(f"règle cassée pour {items[0][0]}")
 
-    monkeypatch.setattr(background, "rules_for_build", broken)
+    monkeypatch.setattr(background, "lint_all", broken)
     checks = BuildLint(root, background=True)
     with pytest.raises(ValueError, match="règle cassée"):
         checks.result()

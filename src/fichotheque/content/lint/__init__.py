@@ -34,9 +34,10 @@ from fichotheque.content.loading import load_corpus
 from fichotheque.content.model import Corpus
 from fichotheque.content.problems import WARNING, Problem, sort_key
 
-__all__ = ["RULES", "SKIP_ENV", "TEMPLATE", "Limits", "Linter", "asset_problems",
-           "assets_for_build", "check", "count_words", "fiche_files", "for_build", "heading_ids",
-           "lint_project", "mask_code", "rules_for_build", "uncached", "url_scheme"]
+__all__ = ["RULES", "SKIP_ENV", "TEMPLATE", "Limits", "Linter", "Plan", "as_build",
+           "asset_problems", "assets_for_build", "check", "count_words", "fiche_files",
+           "for_build", "heading_ids", "lint_project", "mask_code", "plan_project",
+           "rules_for_build", "url_scheme"]
 
 log = logging.getLogger("mkdocs.plugins.fichotheque.lint")
 
@@ -71,21 +72,16 @@ def lint_project(root: Path | str, limits: Limits | None = None,
                            processes)
         return [problem for problems, _deps in answers for problem in problems]
 
-    plan = _Plan(root, linter, refresh)
-    for (place, rel, digest), (problems, deps) in zip(plan.where,
-                                                       lint_all(linter, plan.todo, processes),
-                                                       strict=True):
-        plan.found[place] = problems
-        if rel is not None and digest is not None:
-            plan.store.put(rel, digest, deps, problems)
-    plan.store.save(plan.kept)
-    return [problem for problems in plan.found for problem in problems or ()]
+    plan = Plan(root, linter, refresh)
+    return plan.finish(lint_all(linter, plan.todo, processes))
 
 
-class _Plan:
-    """What the cache answers for each fiche, and the fiches left to lint (in order)."""
+class Plan:
+    """What the cache answers for each fiche, and the fiches left to lint (in order);
+    `finish` takes their answers (`parallel.lint_all`), stores them and gives every problem."""
 
     def __init__(self, root: Path, linter: Linter, refresh: bool = False):
+        self.linter = linter
         self.store = LintCache.open(root, linter.limits, root / TEMPLATE)
         self.found: list[list[Problem] | None] = []  # per fiche, in order; None until linted
         self.todo: list[tuple[Path, bytes | None]] = []
@@ -108,12 +104,20 @@ class _Plan:
                 self.todo.append((path, data))
             self.found.append(cached)
 
+    def finish(self, answers: list[tuple[list[Problem], dict]]) -> list[Problem]:
+        for (place, rel, digest), (problems, deps) in zip(self.where, answers, strict=True):
+            self.found[place] = problems
+            if rel is not None and digest is not None:
+                self.store.put(rel, digest, deps, problems)
+        self.store.save(self.kept)
+        return [problem for problems in self.found for problem in problems or ()]
 
-def uncached(root: Path | str, limits: Limits | None = None) -> int:
-    """How many fiches `lint_project(root, cache=True)` would lint (the others come from the
-    cache): a build lints them in the background only when it is worth a process."""
+
+def plan_project(root: Path | str, limits: Limits | None = None) -> Plan:
+    """The plan of `lint_project(root, cache=True)`: a build lints `plan.todo` in the
+    background only when it is worth a process (`background.py`)."""
     root = Path(root).resolve()
-    return len(_Plan(root, Linter(root, limits or Limits(), RULES)).todo)
+    return Plan(root, Linter(root, limits or Limits(), RULES))
 
 
 def asset_problems(root: Path | str, corpus: Corpus | None = None) -> list[Problem]:
@@ -141,7 +145,11 @@ def for_build(root: Path | str, processes: int | None = None) -> list[Problem]:
 
 def rules_for_build(root: Path | str, processes: int | None = None) -> list[Problem]:
     """The content rules' part of `for_build` (the long part, see `background.py`)."""
-    problems = lint_project(root, cache=True, processes=processes)
+    return as_build(lint_project(root, cache=True, processes=processes))
+
+
+def as_build(problems: list[Problem]) -> list[Problem]:
+    """The content rules' problems as the build treats them (warnings under the test switch)."""
     if os.environ.get(SKIP_ENV) != "1":
         return problems
     log.warning("%s=1 : règles de contenu non bloquantes (réservé aux tests, ne publiez pas "

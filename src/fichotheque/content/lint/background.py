@@ -20,32 +20,36 @@ import multiprocessing
 import os
 from pathlib import Path
 
-from fichotheque.content.lint import rules_for_build, uncached
-from fichotheque.content.lint.parallel import PARALLEL_FROM, can_fork
+from fichotheque.content.lint import Plan, as_build, plan_project
+from fichotheque.content.lint.parallel import PARALLEL_FROM, Answer, can_fork, lint_all
 from fichotheque.content.problems import Problem
 
 log = logging.getLogger("mkdocs.plugins.fichotheque.lint")
 
 
 class BuildLint:
-    """`rules_for_build(root)`, started now, answered by `result()`."""
+    """`rules_for_build(root)`, started now, answered by `result()`.
+
+    The cache is read here, once; only the fiches it cannot answer for go to the process,
+    and their answers are stored by this process when they come back."""
 
     def __init__(self, root: Path | str, background: bool | None = None):
         self.root = Path(root)
+        self._plan = plan_project(self.root)
         self._done: list[Problem] | None = None
         self._process = None
         self._receive = None
         if background is None:  # a process costs more than a few fiches from the cache
-            background = can_fork() and uncached(self.root) >= PARALLEL_FROM
+            background = can_fork() and len(self._plan.todo) >= PARALLEL_FROM
         if background and self._start():
             return
-        self._done = rules_for_build(self.root)
+        self._done = self._finish(None)
 
     def _start(self) -> bool:
         context = multiprocessing.get_context("fork")
         try:
             receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=_child, args=(self.root, send), daemon=True,
+            process = context.Process(target=_child, args=(self._plan, send), daemon=True,
                                       name="fichotheque-lint")
             process.start()
         except OSError as exc:
@@ -54,6 +58,13 @@ class BuildLint:
         send.close()  # the child holds the other end: EOF if it dies
         self._process, self._receive = process, receive
         return True
+
+    def _finish(self, answers: list[Answer] | None) -> list[Problem]:
+        """The problems of every fiche, with `answers` for the fiches left to lint (linted
+        here when None)."""
+        if answers is None:
+            answers = lint_all(self._plan.linter, self._plan.todo)
+        return as_build(self._plan.finish(answers))
 
     @property
     def in_background(self) -> bool:
@@ -72,14 +83,14 @@ class BuildLint:
             self._process.join()
         if kind == "error":
             raise payload
-        self._done = payload if payload is not None else rules_for_build(self.root)
+        self._done = self._finish(payload)
         return self._done
 
 
-def _child(root: Path, send) -> None:
+def _child(plan: Plan, send) -> None:
     try:
         # One process: the build renders pages on the other core meanwhile.
-        answer = ("ok", rules_for_build(root, processes=1))
+        answer = ("ok", lint_all(plan.linter, plan.todo, processes=1))
     except BaseException as exc:  # handed to the build, which raises it
         answer = ("error", exc)
     try:
