@@ -13,7 +13,7 @@ import itertools
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from e2e.waits import wait_animations_done
+from e2e.waits import wait_address_has, wait_animations_done
 
 PAGES = [
     "",
@@ -86,7 +86,7 @@ def test_skip_link_is_first_and_visible_on_focus(site_server, new_page):
     box = page.locator(".md-skip").bounding_box()
     assert box and box["width"] > 0 and box["y"] >= 0
     page.keyboard.press("Enter")
-    assert page.url.endswith("#objectif")
+    assert wait_address_has(page, "#objectif").endswith("#objectif")
 
 
 def test_focus_is_visible_on_keyboard_navigation(site_server, new_page):

@@ -7,6 +7,8 @@ from conftest import ROOT
 from fichotheque.content.loading import load_corpus
 from fichotheque.web.catalogue import FIRST_ROWS
 
+from e2e.waits import wait_address_has
+
 CORPUS = load_corpus(ROOT)
 DISPLAYED = "#catalogue-table tbody tr:not([hidden]):not([data-au-dela])"
 
@@ -155,7 +157,7 @@ def test_filters_are_kept_in_the_address(site_server, new_page):
     expected = [f.title for f in CORPUS.fiches if f.module == "bureautique"]
     assert sorted(visible_titles(page)) == sorted(expected)
     page.get_by_label("Module").select_option("messagerie")
-    assert "module=messagerie" in page.url
+    wait_address_has(page, "module=messagerie")
 
 
 def test_without_javascript_the_full_list_is_there(site_server, new_page):

@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 import pytest
 from conftest import fiche_text, make_project, run_build, small_corpus
 
-from e2e.waits import search_state, wait_search_still
+from e2e.waits import address, search_state, wait_address_has, wait_search_still
 
 SIZES = {
     "1280": {"viewport": {"width": 1280, "height": 800}},
@@ -200,12 +200,12 @@ def test_single_keys_do_nothing(open_page, size):
     page = open_page(size, "catalogue/")
     assert page.locator("link[rel=next]").count() == 1  # « n » would follow it
     assert page.locator("link[rel=prev]").count() == 1  # « p » would follow it
-    before = page.url
+    before = address(page)
     page.locator("h1").first.click()  # focus on the page, not in a field
     for key in ("f", "s", "/", "n", "p", ".", ","):
         page.keyboard.press(key)
         page.wait_for_timeout(150)
-        assert page.url == before, key
+        assert address(page) == before, key
         assert not search_open(page), key
         assert "md-search__input" not in (page.evaluate("document.activeElement.className") or "")
 
@@ -276,13 +276,13 @@ def test_catalogue_filters_with_the_keyboard(open_page, size):
     page.keyboard.press("ArrowDown")  # first module after « Tous les modules »
     page.wait_for_function("document.querySelectorAll('#catalogue-table tbody tr:not([hidden])')"
                            ".length < 4")
-    assert "module=" in page.url
+    wait_address_has(page, "module=")
     count = page.locator("#catalogue-compte").inner_text()
     assert "correspond" in count, count
     tab_until(page, lambda a: a["id"] == "filtre-niveau", limit=3)
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")  # « Intermédiaire »
-    assert "niveau=intermediaire" in page.url
+    wait_address_has(page, "niveau=intermediaire")
     stops = tab_until(page, lambda a: a["name"] == "Effacer les filtres", limit=12)
     assert all(s["visible"] for s in stops)
     page.keyboard.press("Enter")

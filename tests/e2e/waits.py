@@ -52,3 +52,22 @@ def wait_search_still(page, timeout: int = 10000) -> None:
 def search_state(page) -> dict:
     """For failure messages: dialog open or not, how many results, the focused element."""
     return page.evaluate(SEARCH_STATE)
+
+
+def wait_address_has(page, text: str, timeout: int = 10000) -> str:
+    """The page's own address contains ``text``; returns that address.
+
+    ``page.url`` is Playwright's copy of the address, updated by a message from the browser
+    that may arrive after the key press that changed it (``history.replaceState``, a jump to
+    an anchor). The page's ``location`` is the truth; wait on it."""
+    try:
+        page.wait_for_function("text => location.href.includes(text)", arg=text,
+                               polling=50, timeout=timeout)
+    except Exception as error:  # the message names what the address was instead
+        raise AssertionError(f"{text!r} not in {address(page)!r}") from error
+    return address(page)
+
+
+def address(page) -> str:
+    """The address the page itself shows (see wait_address_has)."""
+    return page.evaluate("location.href")
