@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from conftest import ROOT
 
+from e2e.waits import wait_address_has
 from fichotheque.content.loading import load_corpus
 from fichotheque.web.catalogue import FIRST_ROWS
-
-from e2e.waits import wait_address_has
 
 CORPUS = load_corpus(ROOT)
 DISPLAYED = "#catalogue-table tbody tr:not([hidden]):not([data-au-dela])"
