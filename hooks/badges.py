@@ -11,6 +11,11 @@ def on_config(config):
     return config
 
 
+def on_env(env, config, files):
+    _site.images_drawn()  # before the PDF hook forks its workers
+    return env
+
+
 def on_page_markdown(markdown, page, config, files):
     return _site.page_markdown(markdown, page)
 

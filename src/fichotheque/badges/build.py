@@ -14,9 +14,9 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
-from fichotheque.badges import BadgeError, sign
+from fichotheque.badges import BadgeError, images, sign
 from fichotheque.badges import openbadges as ob
-from fichotheque.badges.publish import publish
+from fichotheque.badges.publish import IMAGE_CACHE, image_requests, publish
 from fichotheque.content.loading import load_corpus
 from fichotheque.web.fiche_site import site_config
 
@@ -69,6 +69,16 @@ class BadgeSite:
             raise PluginError(f"Badges : {exc}") from exc
         for orphan in self.defs.orphans:
             log.info(f"Badges : {orphan} ignoré (aucun module n'a ce badge dans son _module.yml)")
+        # Images missing from the cache (a first build) are drawn while the pages render.
+        self._drawing = images.draw_ahead(self.site.project_dir / IMAGE_CACHE,
+                                          list(image_requests(self.defs, self.site).values()))
+
+    def images_drawn(self) -> None:
+        """Wait for the images drawn ahead: no thread may run when the PDF hook forks its
+        workers (`hooks/badges.py` calls this at `on_env`, once the pages are read)."""
+        if self._drawing is not None:
+            self._drawing.join()
+            self._drawing = None
 
     @staticmethod
     def _own_page(page) -> bool:
@@ -93,6 +103,7 @@ class BadgeSite:
         return output.replace("</body>", tags + "</body>", 1)
 
     def post_build(self, config) -> None:
+        self.images_drawn()
         try:
             result = publish(Path(config.site_dir), self.site.project_dir, self.site,
                              self.corpus, self.key_path)

@@ -11,6 +11,7 @@ import io
 import math
 import shutil
 import subprocess
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -194,32 +195,74 @@ def badge_png(title: str, colour: str, emblem: str = "", caption: str = "Fichoth
     return out.getvalue()
 
 
-def cached_badge_png(cache_dir: Path, title: str, colour: str, emblem: str = "",
-                     caption: str = "Fichothèque") -> bytes:
-    """`badge_png`, kept under `cache_dir` by a hash of its inputs, this code and Pillow.
-
-    Drawing one badge costs about 50 ms; a build draws one per module at every run.
-    """
+def cache_path(cache_dir: Path, title: str, colour: str, emblem: str = "",
+               caption: str = "Fichothèque") -> Path:
+    """Where `cached_badge_png` keeps this image: a hash of its inputs, this code and Pillow."""
     import hashlib
 
     import PIL
 
     digest = hashlib.sha256(Path(__file__).read_bytes())
     digest.update(f"{PIL.__version__}|{font_path()}|{title}|{colour}|{emblem}|{caption}".encode())
-    path = Path(cache_dir) / f"{digest.hexdigest()[:32]}.png"
+    return Path(cache_dir) / f"{digest.hexdigest()[:32]}.png"
+
+
+def _read_cached(path: Path) -> bytes | None:
+    """The cached PNG, or None. A cache is checked, never trusted: a truncated or altered
+    file is drawn again."""
     try:
         cached = path.read_bytes()
-        # a cache is checked, never trusted: a truncated or altered file is drawn again
-        if cached.startswith(b"\x89PNG\r\n\x1a\n") and cached.endswith(b"IEND\xaeB`\x82"):
-            return cached
     except OSError:
-        pass
+        return None
+    if cached.startswith(b"\x89PNG\r\n\x1a\n") and cached.endswith(b"IEND\xaeB`\x82"):
+        return cached
+    return None
+
+
+def cached_badge_png(cache_dir: Path, title: str, colour: str, emblem: str = "",
+                     caption: str = "Fichothèque") -> bytes:
+    """`badge_png`, kept under `cache_dir` by a hash of its inputs, this code and Pillow.
+
+    Drawing one badge costs about 50 ms; a build draws one per module at every run.
+    """
+    path = cache_path(cache_dir, title, colour, emblem, caption)
+    cached = _read_cached(path)
+    if cached is not None:
+        return cached
     data = badge_png(title, colour, emblem, caption)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
+        tmp = path.with_name(f".{path.name}.{threading.get_ident()}.tmp")
         tmp.write_bytes(data)
         tmp.replace(path)
     except OSError:
         pass  # a read-only checkout still builds, without the cache
     return data
+
+
+def draw_ahead(cache_dir: Path, wanted: list[tuple[str, str, str, str]]) -> threading.Thread | None:
+    """Start drawing into `cache_dir`, in a thread, the images of `wanted` (title, colour,
+    emblem, caption) that the cache does not hold; None when it holds them all.
+
+    A first build draws about fifteen images (0.7 s). Pillow lets other Python code run while
+    it fills, resizes and compresses, so they are drawn while MkDocs renders the pages; the
+    build then finds them in the cache. Join the thread before forking (PDF workers). Any
+    failure is left to the build, which draws the image again and names the problem.
+    """
+    try:
+        missing = [w for w in wanted if _read_cached(cache_path(cache_dir, *w)) is None]
+    except BadgeError:
+        return None  # no font: the build says so when it draws the images
+    if not missing:
+        return None
+
+    def draw() -> None:
+        for request in missing:
+            try:
+                cached_badge_png(cache_dir, *request)
+            except Exception:  # drawn again, and reported, by the build
+                return
+
+    thread = threading.Thread(target=draw, name="fichotheque-images-badges", daemon=True)
+    thread.start()
+    return thread

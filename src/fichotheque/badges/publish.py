@@ -150,6 +150,20 @@ def brand_colour(site: SiteConfig) -> str:
         return DEFAULT_COLOUR
 
 
+ISSUER_IMAGE = ""  # key of the issuer's drawn image in `image_requests` (no badge id is empty)
+
+
+def image_requests(defs: ob.Definitions, site: SiteConfig) -> dict[str, tuple[str, str, str, str]]:
+    """The images to draw, by badge id ("" for the issuer without a logo): the arguments of
+    `images.cached_badge_png` after its cache folder."""
+    caption = defs.issuer.name  # the place that awards the badges, not the project
+    wanted = {badge.id: (badge.name, badge.colour, badge.module, caption)
+              for badge in defs.badges}
+    if not defs.issuer.image:
+        wanted[ISSUER_IMAGE] = (defs.issuer.name, brand_colour(site), "", "Badges numériques")
+    return wanted
+
+
 def publish(site_dir: Path, root: Path, site: SiteConfig, corpus: Corpus | None = None,
             key_path: Path | None = None) -> Published:
     """Write every badge file into `site_dir/badges/`; BadgeError on bad project files."""
@@ -170,17 +184,15 @@ def publish(site_dir: Path, root: Path, site: SiteConfig, corpus: Corpus | None 
     # stay published at their URLs, each naming this issuer as its owner (see keys.py).
     files["emetteur.json"] = to_json(ob.profile_json(
         defs, urls.key(published[-1].kid) if published else ""))
-    caption = defs.issuer.name  # the place that awards the badges, not the project
+    drawn = {name: images.cached_badge_png(root / IMAGE_CACHE, *request)
+             for name, request in image_requests(defs, site).items()}
     if defs.issuer.image:  # the logo of the repository (a PNG, checked by load_definitions)
         files["emetteur.png"] = (root / defs.issuer.image).read_bytes()
     else:
-        files["emetteur.png"] = images.cached_badge_png(root / IMAGE_CACHE, defs.issuer.name,
-                                                        brand_colour(site), "",
-                                                        caption="Badges numériques")
+        files["emetteur.png"] = drawn[ISSUER_IMAGE]
     pngs = {}
     for badge in defs.badges:
-        pngs[badge.id] = images.cached_badge_png(root / IMAGE_CACHE, badge.name, badge.colour,
-                                                 badge.module, caption=caption)
+        pngs[badge.id] = drawn[badge.id]
         files[f"{badge.id}.png"] = pngs[badge.id]
         files[f"{badge.id}.json"] = to_json(ob.badgeclass_json(defs, badge))
     shown = 0
