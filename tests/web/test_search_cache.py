@@ -1,4 +1,4 @@
-"""The split search index is copied from `.cache/recherche/` when nothing it depends on changed."""
+"""The split search index is written from `.cache/recherche/` when nothing it depends on changed."""
 
 from __future__ import annotations
 
@@ -42,8 +42,10 @@ def test_an_unchanged_index_is_copied_byte_for_byte(tmp_path, monkeypatch):
     assert search.rewrite_index(first, FICHES, search.Synonyms(), split=True, cache_dir=cache)
     computed = files_of(first)
     assert len([n for n in computed if n.startswith(search_split.WORDS_DIR + "/")]) > 3
-    (entry,) = list(cache.iterdir())
-    assert (entry / search_cache.MARKER).is_file()
+    (entry,) = list(cache.rglob("*"))  # one file for the whole split, not one per word file
+    assert entry.suffix == search_cache.SUFFIX
+    kept = search_cache.cached_files(cache, entry.stem)
+    assert {n: t.encode() for n, t in kept.items()} == computed
 
     def no_split(*args, **kwargs):
         raise AssertionError("the split should come from the cache")
@@ -76,18 +78,47 @@ def test_any_change_of_what_the_split_reads_computes_it_again(tmp_path, change):
     assert new.name != old.name
 
 
-def test_an_incomplete_entry_is_not_used(tmp_path):
+def entry_of(site: Path) -> str:
+    return search_cache.key((site / search.INDEX_PATH).read_bytes(), FICHES,
+                            search.Synonyms().as_config())
+
+
+@pytest.mark.parametrize("damage", ["truncated", "other key", "not json", "escaping path",
+                                    "no index"])
+def test_a_damaged_entry_is_not_used(tmp_path, damage):
     cache = tmp_path / "cache"
     site = site_with_index(tmp_path / "a")
-    raw = (site / search.INDEX_PATH).read_bytes()
-    entry = search_cache.key(raw, FICHES, search.Synonyms().as_config())
-    (cache / entry / "search_index.json").parent.mkdir(parents=True)
-    (cache / entry / "search_index.json").write_text("{}", "utf-8")  # interrupted: no marker
+    entry = entry_of(site)
+    good = {"search_index.json": "{}", "mots/vir.json": "{}"}
+    text = {
+        "truncated": json.dumps({"cle": entry, "fichiers": good})[:30],
+        "other key": json.dumps({"cle": "0" * 64, "fichiers": good}),
+        "not json": "\x00\x01",
+        "escaping path": json.dumps({"cle": entry, "fichiers": {
+            **good, "mots/../../../evil.json": "{}", "../evil.json": "{}"}}),
+        "no index": json.dumps({"cle": entry, "fichiers": {"mots/vir.json": "{}"}}),
+    }[damage]
+    cache.mkdir()
+    (cache / f"{entry}{search_cache.SUFFIX}").write_text(text, "utf-8")
     search.rewrite_index(site, FICHES, search.Synonyms(), split=True, cache_dir=cache)
     fresh = site_with_index(tmp_path / "b")
     search.rewrite_index(fresh, FICHES, search.Synonyms(), split=True)
     assert files_of(site) == files_of(fresh)
-    assert (cache / entry / search_cache.MARKER).is_file()
+    assert not list(tmp_path.rglob("evil.json"))
+    assert search_cache.cached_files(cache, entry) is not None  # replaced by a good one
+
+
+def test_entries_of_the_folder_layout_are_removed(tmp_path):
+    """Before 2026-12, an entry was a folder of files with a « complet » marker."""
+    cache = tmp_path / "cache"
+    old = cache / ("a" * 64)
+    (old / "mots").mkdir(parents=True)
+    (old / "mots" / "vir.json").write_text("{}", "utf-8")
+    (old / "complet").write_text("a" * 64, "utf-8")
+    site = site_with_index(tmp_path / "a")
+    entry = entry_of(site)
+    search.rewrite_index(site, FICHES, search.Synonyms(), split=True, cache_dir=cache)
+    assert [p.name for p in cache.iterdir()] == [f"{entry}{search_cache.SUFFIX}"]
 
 
 def test_a_cache_that_cannot_be_written_leaves_a_complete_site(tmp_path):

@@ -158,9 +158,9 @@ def rewrite_index(site_dir: Path, fiches: dict[str, dict[str, str]], synonyms: S
     index = json.loads(raw.decode("utf-8"))
     data = enrich(index, fiches, synonyms)
     if split:
-        search_split.write_split(Path(site_dir), data)
+        files = search_split.write_split(Path(site_dir), data)
         if entry is not None:
-            search_cache.store(cache_dir, entry, path.parent)
+            search_cache.store(cache_dir, entry, files)
     else:
         path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
     return True

@@ -1,15 +1,18 @@
 """The split search index of the last build, kept in `.cache/recherche/` by content hash.
 
 Splitting the index of a large site (`search_split`) is the longest step after the pages
-themselves (about 1.5 s at 1,000 fiches) and a pure function of what it reads: Material's
+themselves (about 1 s at 1,000 fiches) and a pure function of what it reads: Material's
 `search_index.json`, the fiches' level and duration, the synonyms, and the code that
-splits. When none of them changed since the last build, the files are copied from the cache
+splits. When none of them changed since the last build, the files are written from the cache
 instead of being computed again.
 
-Layout: `.cache/recherche/<key>/` holds `search_index.json`, `mots/` and `pages/` as
-`write_split` wrote them, and a `complet` marker written last; only the newest entry is
-kept. The cache is an optimisation: a missing, partial or unwritable entry only means the
-split is computed.
+Layout: `.cache/recherche/<key>.json` holds every file `write_split` wrote, as
+`{"cle": <key>, "fichiers": {<path in search/>: <text>}}`, in one file: a first build writes
+one cache file instead of a thousand (file creation is what costs on a slow disk), and a
+warm build reads one. It is written under a temporary name and renamed, so an entry is
+complete or absent; only the newest is kept. The cache is an optimisation and is checked,
+never trusted: an entry that does not parse, names another key, or holds a path outside the
+split's folders only means the split is computed.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from functools import cache
 from pathlib import Path
@@ -24,16 +28,19 @@ from pathlib import Path
 from fichotheque.web import search_split
 
 FOLDER = Path(".cache") / "recherche"
-MARKER = "complet"
-PARTS = ("search_index.json", search_split.WORDS_DIR, search_split.PAGES_DIR)
+SUFFIX = ".json"
+# The only paths `write_split` writes: `search_index.json`, `mots/<name>.json`, `pages/<n>.json`.
+_PATH = re.compile(rf"search_index\.json|{search_split.WORDS_DIR}/[a-z0-9_]+\.json"
+                   rf"|{search_split.PAGES_DIR}/[0-9]+\.json")
 
 
 @cache
 def _code() -> bytes:
     """The source of the modules that shape the files (`search.py` enriches the index,
-    `search_split.py` splits it): a change of code is a new key."""
+    `search_split.py` splits it, this module stores them): a change of code is a new key."""
     here = Path(__file__).parent
-    return b"".join((here / name).read_bytes() for name in ("search.py", "search_split.py"))
+    return b"".join((here / name).read_bytes()
+                    for name in ("search.py", "search_split.py", "search_cache.py"))
 
 
 def key(raw_index: bytes, fiches: dict, synonyms_config: dict) -> str:
@@ -47,43 +54,59 @@ def key(raw_index: bytes, fiches: dict, synonyms_config: dict) -> str:
     return digest.hexdigest()
 
 
+def cached_files(cache_dir: Path, entry: str) -> dict[str, str] | None:
+    """The files of a complete, well-formed cached entry, or None."""
+    try:
+        data = json.loads((Path(cache_dir) / f"{entry}{SUFFIX}").read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("cle") != entry:
+        return None
+    files = data.get("fichiers")
+    if not isinstance(files, dict) or "search_index.json" not in files:
+        return None
+    if not all(isinstance(n, str) and _PATH.fullmatch(n) and isinstance(t, str)
+               for n, t in files.items()):
+        return None
+    return files
+
+
 def restore(cache_dir: Path, entry: str, search_dir: Path) -> bool:
-    """Copy a complete cached entry into the site's `search/`; False if there is none."""
-    source = Path(cache_dir) / entry
-    if not (source / MARKER).is_file():
+    """Write a cached entry's files into the site's `search/`; False if there is none."""
+    files = cached_files(cache_dir, entry)
+    if files is None:
         return False
     try:
-        for part in PARTS:
-            _copy(source / part, Path(search_dir) / part)
+        search_split.write_files(search_dir, files)
     except OSError:
         return False  # the caller computes the split, which rewrites every file
     return True
 
 
-def store(cache_dir: Path, entry: str, search_dir: Path) -> None:
-    """Keep what `write_split` wrote under `entry`, in place of older entries."""
+def store(cache_dir: Path, entry: str, files: dict[str, str]) -> None:
+    """Keep `files` (what `write_split` wrote) under `entry`, in place of older entries."""
     cache_dir = Path(cache_dir)
-    scratch = cache_dir / f".{entry}.{os.getpid()}"
+    target = cache_dir / f"{entry}{SUFFIX}"
+    scratch = cache_dir / f".{entry}.{os.getpid()}.tmp"
     try:
-        shutil.rmtree(scratch, ignore_errors=True)
-        scratch.mkdir(parents=True)
-        for part in PARTS:
-            _copy(Path(search_dir) / part, scratch / part)
-        (scratch / MARKER).write_text(entry, encoding="utf-8")
-        for old in cache_dir.iterdir():
-            if old == scratch:
-                continue
-            if old.is_dir():
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                old.unlink()
-        scratch.rename(cache_dir / entry)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        scratch.write_text(json.dumps({"cle": entry, "fichiers": files}, ensure_ascii=False),
+                           "utf-8")
+        scratch.replace(target)
     except OSError:
-        shutil.rmtree(scratch, ignore_errors=True)  # no cache this time; the site is complete
+        _remove(scratch)
+        return  # no cache this time; the site is complete
+    for old in cache_dir.iterdir():
+        if old != target:
+            _remove(old)
 
 
-def _copy(source: Path, target: Path) -> None:
-    if source.is_dir():
-        shutil.copytree(source, target, dirs_exist_ok=True)
-    else:
-        shutil.copyfile(source, target)
+def _remove(path: Path) -> None:
+    """An older entry (also the folders of the previous layout); errors are ignored."""
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink()
+    except OSError:
+        pass

@@ -60,10 +60,8 @@ STOP = frozenset((
 ).split())
 
 _WORD = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*")
-_APOSTROPHES = re.compile(r"['’`]")
 _MARKS = re.compile("[\u0300-\u036f]")
 _TAGS = re.compile(r"<[^>]*>")
-_SPACES = re.compile(r"\s+")
 _FIRST_P = re.compile(r"<p>([\s\S]*?)</p>")
 _DIGIT = re.compile(r"[0-9]")
 _JOINERS = re.compile(r"[-.]")
@@ -89,7 +87,9 @@ def stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(_APOSTROPHES.sub(" ", text))
+    # The worker first turns apostrophes into spaces; `_WORD` never matches one, so the
+    # words are the same without that step.
+    return _WORD.findall(text)
 
 
 @functools.cache  # a site has a few thousand words, each seen hundreds of times
@@ -127,7 +127,8 @@ def phrases_of(synonyms: dict) -> dict[str, list[list[str]]]:
 
 
 def plain(markup) -> str:
-    return _SPACES.sub(" ", html.unescape(_TAGS.sub(" ", str(markup or "")))).strip()
+    # as `re.sub(r"\s+", " ", …).strip()`: both split on the same (Unicode) spaces
+    return " ".join(html.unescape(_TAGS.sub(" ", str(markup or ""))).split())
 
 
 class _Page:
@@ -138,16 +139,34 @@ class _Page:
         self.weights: dict[str, float] = defaultdict(float)
 
 
+@functools.cache
+def _word_keys(folded: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(keys counted, keys in the sequence where expressions are looked for) of a word."""
+    keys, joined = folded_keys(folded)
+    return keys, ((joined,) if joined else keys)
+
+
+@functools.cache
+def _text_factor(count: int) -> float:
+    return min(TEXT_CAP, 1 + math.log(count))
+
+
 def _add_field(page: _Page, text: str, weight: float, once: bool, phrases) -> None:
-    found = [folded_keys(word) for word in words(fold(text))]
-    counts = Counter(chain.from_iterable(keys for keys, _ in found))
-    sequence = list(chain.from_iterable((joined,) if joined else keys for keys, joined in found))
-    for i in [i for i, key in enumerate(sequence) if key in phrases]:
-        for keys in phrases[sequence[i]]:
-            if sequence[i:i + len(keys)] == keys:
-                counts[phrase_id(keys)] += 1
-    for key, count in counts.items():
-        page.weights[key] += weight if once else weight * min(TEXT_CAP, 1 + math.log(count))
+    found = list(map(_word_keys, words(fold(text))))
+    counts = Counter(chain.from_iterable([keys for keys, _ in found]))
+    sequence = list(chain.from_iterable([seq for _, seq in found]))
+    if not phrases.keys().isdisjoint(sequence):  # most fields hold no expression
+        for i in [i for i, key in enumerate(sequence) if key in phrases]:
+            for keys in phrases[sequence[i]]:
+                if sequence[i:i + len(keys)] == keys:
+                    counts[phrase_id(keys)] += 1
+    weights = page.weights
+    if once:
+        for key in counts:
+            weights[key] += weight
+    else:
+        for key, count in counts.items():
+            weights[key] += weight * _text_factor(count)
 
 
 def build_pages(docs: list[dict], synonyms: dict) -> list[_Page]:
@@ -283,19 +302,31 @@ def split(index: dict) -> tuple[dict, dict[str, dict], list[list]]:
     return small, {names[p]: s for p, s in files.items()}, blocks
 
 
-def write_split(site_dir: Path, index: dict) -> int:
-    """Write the split index into `site_dir/search/`; the number of files written."""
-    folder = Path(site_dir) / "search"
+def split_files(index: dict) -> dict[str, str]:
+    """The split index as files: their paths in `search/` and their JSON text."""
     small, shards, blocks = split(index)
+    files = {f"{WORDS_DIR}/{name}": _json(content) for name, content in shards.items()}
+    files.update((f"{PAGES_DIR}/{number}.json", _json(block))
+                 for number, block in enumerate(blocks))
+    files["search_index.json"] = _json(small)
+    return files
+
+
+def write_files(search_dir: Path, files: dict[str, str]) -> None:
+    """Write `files` (paths in `search/` and their text) into `search_dir`."""
+    search_dir = Path(search_dir)
     for name in (WORDS_DIR, PAGES_DIR):
-        (folder / name).mkdir(parents=True, exist_ok=True)
-    for name, content in shards.items():
-        _dump(folder / WORDS_DIR / name, content)
-    for number, block in enumerate(blocks):
-        _dump(folder / PAGES_DIR / f"{number}.json", block)
-    _dump(folder / "search_index.json", small)
-    return len(shards) + len(blocks) + 1
+        (search_dir / name).mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (search_dir / name).write_text(text, "utf-8")
 
 
-def _dump(path: Path, data) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
+def write_split(site_dir: Path, index: dict) -> dict[str, str]:
+    """Write the split index into `site_dir/search/`; return the files written."""
+    files = split_files(index)
+    write_files(Path(site_dir) / "search", files)
+    return files
+
+
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
