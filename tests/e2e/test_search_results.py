@@ -97,6 +97,7 @@ def test_online_results_show_level_duration_and_no_stems(online_site, serve, new
     guide = page.locator("#recherche-consigne")
     assert guide.is_visible() and "Flèches haut et bas" in guide.inner_text()
     assert page.locator(".md-search-result__meta").get_attribute("role") == "status"
+    wait_search_still(page)
     field.press("ArrowDown")  # the arrow reaches the first result, Enter opens it
     field.press("Enter")
     page.wait_for_url("**/impots-declaration/**")
