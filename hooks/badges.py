@@ -11,6 +11,11 @@ def on_config(config):
     return config
 
 
+def on_files(files, config):
+    _site.draw_images()  # in a thread, while the pages render
+    return files
+
+
 def on_env(env, config, files):
     _site.images_drawn()  # before the PDF hook forks its workers
     return env

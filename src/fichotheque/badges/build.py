@@ -69,9 +69,16 @@ class BadgeSite:
             raise PluginError(f"Badges : {exc}") from exc
         for orphan in self.defs.orphans:
             log.info(f"Badges : {orphan} ignoré (aucun module n'a ce badge dans son _module.yml)")
-        # Images missing from the cache (a first build) are drawn while the pages render.
-        self._drawing = images.draw_ahead(self.site.project_dir / IMAGE_CACHE,
-                                          list(image_requests(self.defs, self.site).values()))
+        self._drawing = None
+
+    def draw_images(self) -> None:
+        """Start drawing the images missing from the cache (a first build) while the pages
+        render. Called at `on_files`: after every `on_config`, where the lint and the search
+        index may fork a process (no thread may run then)."""
+        if self._drawing is None:
+            self._drawing = images.draw_ahead(
+                self.site.project_dir / IMAGE_CACHE,
+                list(image_requests(self.defs, self.site).values()))
 
     def images_drawn(self) -> None:
         """Wait for the images drawn ahead: no thread may run when the PDF hook forks its

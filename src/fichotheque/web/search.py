@@ -26,9 +26,11 @@ from fichotheque import safeyaml
 from fichotheque.content.model import level_label
 from fichotheque.web import search_cache, search_split
 from fichotheque.web.pages import duration_text
+from fichotheque.web.search_ahead import SplitAhead
 
 INDEX_PATH = Path("search") / "search_index.json"
 OFFLINE_PLUGIN = "material/offline"
+MATERIAL_PLUGINS = ("material/search", "search")
 # `1` splits the index whatever the size of the site, `0` never (tests, measurements).
 SPLIT_ENV = "FICHOTHEQUE_RECHERCHE_DECOUPEE"
 # Added to Material's features when the index is split: recherche.js then asks for word files.
@@ -125,27 +127,33 @@ def fiche_details(meta: dict) -> dict[str, str] | None:
     return {"niveau": level_label(str(level)), "duree": duration_text(duration)}
 
 
+def enrich_doc(doc: dict, fiches: dict[str, dict[str, str]]) -> dict | None:
+    """One document of the index as `enrich` leaves it (None: dropped)."""
+    location = str(doc.get("location", ""))
+    page = location.split("#", 1)[0]
+    if page in EXCLUDED_PAGES:
+        return None
+    if page == location and page in fiches:
+        return {**doc, "fiche": fiches[page]}
+    return doc
+
+
 def enrich(index: dict, fiches: dict[str, dict[str, str]], synonyms: Synonyms) -> dict:
     """The index with synonyms, fiche details and without the pages that match everything."""
     config = dict(index.get("config") or {})
     config[CONFIG_KEY] = synonyms.as_config()
-    docs = []
-    for doc in index.get("docs") or []:
-        location = str(doc.get("location", ""))
-        page = location.split("#", 1)[0]
-        if page in EXCLUDED_PAGES:
-            continue
-        if page == location and page in fiches:
-            doc = {**doc, "fiche": fiches[page]}
-        docs.append(doc)
+    docs = [doc for doc in (enrich_doc(d, fiches) for d in index.get("docs") or [])
+            if doc is not None]
     return {**index, "config": config, "docs": docs}
 
 
 def rewrite_index(site_dir: Path, fiches: dict[str, dict[str, str]], synonyms: Synonyms,
-                  split: bool = False, cache_dir: Path | None = None) -> bool:
+                  split: bool = False, cache_dir: Path | None = None,
+                  ahead: SplitAhead | None = None) -> bool:
     """Rewrite `search/search_index.json` of a built site (split for large online sites, see
     `search_split`; with `cache_dir`, an unchanged split is copied from there, see
-    `search_cache`); False when there is none."""
+    `search_cache`; with `ahead`, the pages weighed during the build are used if they are
+    the index's, see `search_ahead`); False when there is none."""
     path = Path(site_dir) / INDEX_PATH
     if not path.is_file():
         return False
@@ -158,7 +166,8 @@ def rewrite_index(site_dir: Path, fiches: dict[str, dict[str, str]], synonyms: S
     index = json.loads(raw.decode("utf-8"))
     data = enrich(index, fiches, synonyms)
     if split:
-        files = search_split.write_split(Path(site_dir), data)
+        pages = ahead.pages(data["docs"], data["config"][CONFIG_KEY]) if ahead else None
+        files = search_split.write_split(Path(site_dir), data, pages)
         if entry is not None:
             search_cache.store(cache_dir, entry, files)
     else:
@@ -178,6 +187,9 @@ class SearchBuild:
         self.offline = False
         self.expected_fiches = 0
         self.cache_dir: Path | None = None
+        self.ahead: SplitAhead | None = None
+        self._material = None  # Material's search plugin: its index grows page by page
+        self._seen = 0
 
     @classmethod
     def from_config(cls, config) -> SearchBuild:
@@ -206,6 +218,14 @@ class SearchBuild:
                 SPLIT_FEATURE not in features):
             # Read by recherche.js (in Material's `__config`): it may ask for word files.
             features.append(SPLIT_FEATURE)
+        plugins = config.plugins or {}
+        self._material = next((plugins[name] for name in MATERIAL_PLUGINS if name in plugins),
+                              None)
+        if (self._material is not None and self.cache_dir is not None
+                and self.split_wanted(self.expected_fiches)
+                and not search_cache.has_entry(self.cache_dir)):
+            # A first build: the pages are weighed while they render (see search_ahead).
+            self.ahead = SplitAhead.start(self.synonyms.as_config())
         return config
 
     def split_wanted(self, fiches: int | None = None) -> bool:
@@ -221,10 +241,29 @@ class SearchBuild:
         return count >= search_split.SPLIT_FROM
 
     def page_context(self, page) -> None:
+        """After Material's search plugin indexed the page (plugins come before hooks)."""
         details = fiche_details(page.meta or {})
         if details:
             self.fiches[page.url] = details
+        if self.ahead is not None:
+            self._feed_ahead()
+
+    def _feed_ahead(self) -> None:
+        entries = getattr(getattr(self._material, "search_index", None), "entries", None)
+        if not isinstance(entries, list) or len(entries) < self._seen:
+            self.ahead.stop()  # not the index this code knows: the split is made at the end
+            self.ahead = None
+            return
+        new, self._seen = entries[self._seen:], len(entries)
+        self.ahead.feed([doc for doc in (enrich_doc(e, self.fiches) for e in new)
+                         if doc is not None])
 
     def post_build(self, site_dir) -> None:
-        rewrite_index(Path(site_dir), self.fiches, self.synonyms, self.split_wanted(),
-                      self.cache_dir)
+        ahead, self.ahead = self.ahead, None
+        split = self.split_wanted()
+        try:
+            rewrite_index(Path(site_dir), self.fiches, self.synonyms, split, self.cache_dir,
+                          ahead if split else None)
+        finally:
+            if ahead is not None:
+                ahead.stop()

@@ -54,6 +54,15 @@ def key(raw_index: bytes, fiches: dict, synonyms_config: dict) -> str:
     return digest.hexdigest()
 
 
+def has_entry(cache_dir: Path) -> bool:
+    """Whether the cache holds an entry (the split of some earlier build)."""
+    try:
+        return any(p.suffix == SUFFIX and not p.name.startswith(".")
+                   for p in Path(cache_dir).iterdir())
+    except OSError:
+        return False
+
+
 def cached_files(cache_dir: Path, entry: str) -> dict[str, str] | None:
     """The files of a complete, well-formed cached entry, or None."""
     try:

@@ -138,6 +138,19 @@ class _Page:
         self.lead = plain(doc.get("text"))
         self.weights: dict[str, float] = defaultdict(float)
 
+    # What `split` reads of a page once weighed; a process hands pages over in this form.
+    DOC_KEYS = ("location", "tags", "fiche")
+
+    def parts(self) -> tuple[dict, str, str, dict[str, float]]:
+        return ({k: self.doc[k] for k in self.DOC_KEYS if k in self.doc}, self.title,
+                self.lead, dict(self.weights))
+
+    @classmethod
+    def from_parts(cls, parts: tuple[dict, str, str, dict[str, float]]) -> _Page:
+        page = cls.__new__(cls)
+        page.doc, page.title, page.lead, page.weights = parts
+        return page
+
 
 @functools.cache
 def _word_keys(folded: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -169,35 +182,53 @@ def _add_field(page: _Page, text: str, weight: float, once: bool, phrases) -> No
             weights[key] += weight * _text_factor(count)
 
 
+def page_from_parts(parts: tuple[dict, str, str, dict[str, float]]) -> _Page:
+    """A page weighed by another process (`_Page.parts`), as `split` reads it."""
+    return _Page.from_parts(parts)
+
+
+class PageWeights:
+    """The worker's `buildIndex`, fed documents as they come: one entry per page (documents
+    of a page follow each other), with the weight of each key."""
+
+    def __init__(self, synonyms: dict):
+        self.phrases = phrases_of(synonyms)
+        self.pages: list[_Page] = []
+        self._by_path: dict[str, _Page] = {}
+
+    def add(self, docs: list[dict]) -> None:
+        phrases = self.phrases
+        for doc in docs:
+            path = str(doc.get("location", "")).split("#")[0]
+            page = self._by_path.get(path)
+            if page is None:
+                page = self._by_path[path] = _Page(doc)
+                self.pages.append(page)
+                _add_field(page, page.title, FIELD["title"], True, phrases)
+                _add_field(page, " . ".join(doc.get("tags") or []), FIELD["tags"], True,
+                           phrases)
+                _add_field(page, page.lead, FIELD["lead"], True, phrases)
+                continue
+            title, text = plain(doc.get("title")), plain(doc.get("text"))
+            if fold(title) == fold(page.title):
+                first = _FIRST_P.search(str(doc.get("text") or ""))
+                summary = plain(first.group(1)) if first else text
+                if not page.lead:
+                    page.lead = summary
+                _add_field(page, summary, FIELD["lead"], True, phrases)
+                rest = text[len(summary):] if text.startswith(summary) else text
+                if rest.strip():
+                    _add_field(page, rest, FIELD["text"], False, phrases)
+            else:
+                _add_field(page, title, FIELD["heading"], True, phrases)
+                _add_field(page, text, FIELD["text"], False, phrases)
+
+
 def build_pages(docs: list[dict], synonyms: dict) -> list[_Page]:
-    """The worker's `buildIndex`: one entry per page, with the weight of each key."""
-    phrases = phrases_of(synonyms)
-    pages: list[_Page] = []
-    by_path: dict[str, _Page] = {}
-    for doc in docs:
-        path = str(doc.get("location", "")).split("#")[0]
-        page = by_path.get(path)
-        if page is None:
-            page = by_path[path] = _Page(doc)
-            pages.append(page)
-            _add_field(page, page.title, FIELD["title"], True, phrases)
-            _add_field(page, " . ".join(doc.get("tags") or []), FIELD["tags"], True, phrases)
-            _add_field(page, page.lead, FIELD["lead"], True, phrases)
-            continue
-        title, text = plain(doc.get("title")), plain(doc.get("text"))
-        if fold(title) == fold(page.title):
-            first = _FIRST_P.search(str(doc.get("text") or ""))
-            summary = plain(first.group(1)) if first else text
-            if not page.lead:
-                page.lead = summary
-            _add_field(page, summary, FIELD["lead"], True, phrases)
-            rest = text[len(summary):] if text.startswith(summary) else text
-            if rest.strip():
-                _add_field(page, rest, FIELD["text"], False, phrases)
-        else:
-            _add_field(page, title, FIELD["heading"], True, phrases)
-            _add_field(page, text, FIELD["text"], False, phrases)
-    return pages
+    """The worker's `buildIndex` over every document (see `PageWeights`)."""
+    weights = PageWeights(synonyms)
+    weights.add(docs)
+    return weights.pages
 
 
 def shard_of(key: str) -> str:
@@ -256,10 +287,13 @@ def _best_pages(flat: list[float], others: set[int]) -> list[int]:
     return [p for _, p in sorted(scored)[:RESULTS]]
 
 
-def split(index: dict) -> tuple[dict, dict[str, dict], list[list]]:
-    """(small index for Material, word files by name, page blocks)."""
+def split(index: dict, pages: list[_Page] | None = None
+          ) -> tuple[dict, dict[str, dict], list[list]]:
+    """(small index for Material, word files by name, page blocks); `pages`: the index's
+    documents already weighed (`PageWeights`), if they were."""
     synonyms = (index.get("config") or {}).get("synonymes") or {}
-    pages = build_pages(index.get("docs") or [], synonyms)
+    if pages is None:
+        pages = build_pages(index.get("docs") or [], synonyms)
     shards: dict[str, dict[str, list[float]]] = defaultdict(dict)
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for number, page in enumerate(pages):
@@ -302,9 +336,9 @@ def split(index: dict) -> tuple[dict, dict[str, dict], list[list]]:
     return small, {names[p]: s for p, s in files.items()}, blocks
 
 
-def split_files(index: dict) -> dict[str, str]:
+def split_files(index: dict, pages: list[_Page] | None = None) -> dict[str, str]:
     """The split index as files: their paths in `search/` and their JSON text."""
-    small, shards, blocks = split(index)
+    small, shards, blocks = split(index, pages)
     files = {f"{WORDS_DIR}/{name}": _json(content) for name, content in shards.items()}
     files.update((f"{PAGES_DIR}/{number}.json", _json(block))
                  for number, block in enumerate(blocks))
@@ -321,9 +355,10 @@ def write_files(search_dir: Path, files: dict[str, str]) -> None:
         (search_dir / name).write_text(text, "utf-8")
 
 
-def write_split(site_dir: Path, index: dict) -> dict[str, str]:
+def write_split(site_dir: Path, index: dict, pages: list[_Page] | None = None
+                ) -> dict[str, str]:
     """Write the split index into `site_dir/search/`; return the files written."""
-    files = split_files(index)
+    files = split_files(index, pages)
     write_files(Path(site_dir) / "search", files)
     return files
 
