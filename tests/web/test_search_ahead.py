@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 from conftest import make_project, small_corpus
@@ -76,6 +78,20 @@ def test_a_process_that_died_is_not_waited_for(forkable):
     for start in range(0, len(DOCS), 2):
         ahead.feed(DOCS[start:start + 2])  # no error: the split is computed at the end
     assert ahead.pages(DOCS, SYNONYMS) is None
+
+
+def test_a_process_forked_meanwhile_does_not_keep_it_waiting(forkable):
+    ahead = fed()
+    # Inherits a copy of every end of the pipes, as the PDF workers do.
+    holder = multiprocessing.get_context("fork").Process(target=time.sleep, args=(60,),
+                                                          daemon=True)
+    holder.start()
+    try:
+        assert ahead.pages(DOCS[:-1], SYNONYMS) is None
+        assert ahead._process.exitcode == 0  # it stopped when told: it was not killed
+    finally:
+        holder.kill()
+        holder.join()
 
 
 def test_no_process_while_a_thread_runs():

@@ -19,6 +19,7 @@ build process its copied memory pages.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -36,6 +37,8 @@ def _child(receive, send, synonyms: dict) -> None:
             docs = receive.recv()
             if docs is None:  # every page was handed over: send the weighed pages back
                 send.send([page.parts() for page in weights.pages])
+                break
+            if docs is False:  # not needed after all
                 break
             weights.add(docs)
     except BaseException:
@@ -104,6 +107,10 @@ class SplitAhead:
             return
         self._working = False
         self._fed = []
+        # Said rather than left to the end of the pipe: a process forked meanwhile (the PDF
+        # workers) may hold a copy of it. An error means the process is gone already.
+        with contextlib.suppress(OSError, ValueError):
+            self._send.send(False)
         for end in (self._send, self._receive):
             end.close()
         self._process.join(timeout=5)
