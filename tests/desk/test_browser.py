@@ -128,7 +128,8 @@ def test_keyboard_only_award_messages_revoke_rebuild(server, browser, project, m
     tab_to(page, lambda i: i["text"] == "Vérifier la liste")  # nothing filled in: errors
     page.keyboard.press("Enter")
     page.wait_for_selector(".error-summary")
-    assert page.evaluate("document.activeElement.id") == "erreurs"
+    # desk.js (deferred) moves the focus to the summary once the page is read
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'erreurs'")
     check_axe(page, "formulaire avec erreurs")
     shoot(page, "2-erreurs")
 

@@ -23,6 +23,9 @@ SEARCH_OPEN = """() => {
 
 SEARCH_STATE = """() => ({
   open: !!(document.getElementById('__search') || {}).checked,
+  listHidden: !!(document.querySelector('.md-search-result__list') || {}).hidden,
+  value: (document.querySelector('input.md-search__input') || {}).value,
+  url: location.href,
   results: document.querySelectorAll('.md-search-result__item').length,
   active: document.activeElement ? document.activeElement.outerHTML.slice(0, 120) : null,
 })"""
@@ -44,7 +47,10 @@ def wait_animations_done(page, timeout: int = 10000) -> None:
 def wait_search_still(page, timeout: int = 10000) -> None:
     """The search dialog is open, its results settled, the panel fully faded in:
     what a person sees before pressing an arrow key or reading a colour."""
-    page.wait_for_function(SEARCH_OPEN, polling=50, timeout=timeout)
+    try:
+        page.wait_for_function(SEARCH_OPEN, polling=50, timeout=timeout)
+    except Exception as error:  # say what the dialog looked like instead
+        raise AssertionError(f"search dialog not open: {search_state(page)}") from error
     wait_results_settled(page, timeout)
     wait_animations_done(page, timeout)
 

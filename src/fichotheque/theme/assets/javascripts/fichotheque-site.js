@@ -47,6 +47,14 @@
       event.preventDefault();
       var field = form.elements.q;
       input.value = field ? field.value : "";
+      /* Opened here, as Material opens it (its toggle, then « change »): Material opens it
+         when the field gets the focus, but on a busy phone that can be missed, and the
+         results then stay hidden behind a closed dialog. */
+      var toggle = document.getElementById("__search");
+      if (toggle && !toggle.checked) {
+        toggle.checked = true;
+        toggle.dispatchEvent(new Event("change"));
+      }
       input.focus();
       input.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
     });
