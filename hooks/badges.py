@@ -1,5 +1,7 @@
 """MkDocs hook: Open Badges pages and files under site/badges/ (logic in fichotheque.badges)."""
 
+from mkdocs.plugins import event_priority
+
 from fichotheque.badges.build import BadgeSite
 
 _site: BadgeSite | None = None
@@ -11,9 +13,10 @@ def on_config(config):
     return config
 
 
-def on_files(files, config):
+@event_priority(-100)  # last: after every fork (hooks/render.py forks at on_nav, -90)
+def on_nav(nav, config, files):
     _site.draw_images()  # in a thread, while the pages render
-    return files
+    return nav
 
 
 def on_env(env, config, files):

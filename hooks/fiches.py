@@ -7,6 +7,7 @@ from fichotheque.web.fiche_site import FicheSite
 _site: FicheSite | None = None
 
 
+@event_priority(100)  # first: the content rules start on the other core as early as possible
 def on_config(config):
     global _site
     _site = FicheSite.from_config(config)

@@ -73,8 +73,8 @@ class BadgeSite:
 
     def draw_images(self) -> None:
         """Start drawing the images missing from the cache (a first build) while the pages
-        render. Called at `on_files`: after every `on_config`, where the lint and the search
-        index may fork a process (no thread may run then)."""
+        render. Called last at `on_nav`: after every fork (the lint and the search index at
+        `on_config`, the pages converted ahead at `on_nav`); no thread may run then."""
         if self._drawing is None:
             self._drawing = images.draw_ahead(
                 self.site.project_dir / IMAGE_CACHE,

@@ -93,11 +93,13 @@ class FicheSite:
         The content rules may still be running in the background (`lint/background.py`):
         `check_content` waits for them before the first file is written."""
         site = site_config(config)
-        corpus = load_corpus(site.project_dir)
         # before any cache is read (lint here, PDFs, badges and search later)
-        problems = [*cache_policy.check(site.project_dir), *corpus.problems,
-                    *lint.assets_for_build(site.project_dir), *settings.check(site)]
+        cached = cache_policy.check(site.project_dir)
+        # started first: on a first build it runs on the other core while the corpus loads
         content_rules = BuildLint(site.project_dir)
+        corpus = load_corpus(site.project_dir)
+        problems = [*cached, *corpus.problems, *lint.assets_for_build(site.project_dir),
+                    *settings.check(site)]
         if any(p.is_error for p in problems):  # every error at once, as `fichotheque check`
             _stop_or_warn([*problems, *content_rules.result()])
         _stop_or_warn(problems)
