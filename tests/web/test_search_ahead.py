@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 from conftest import make_project, small_corpus
@@ -110,20 +111,35 @@ def test_no_process_while_a_thread_runs():
 PROBE = """
 import json, sys
 from fichotheque.web import search_ahead
-report, calls = sys.argv[1], {"started": 0, "used": []}
+report, mode = sys.argv[1], sys.argv[2]
+calls = {"started": 0, "used": [], "indexed": [], "split": []}
 start, pages = search_ahead.SplitAhead.start.__func__, search_ahead.SplitAhead.pages
-def counted_start(cls, synonyms):
+entries, files = search_ahead.SplitAhead.entries, search_ahead.SplitAhead.files
+def counted_start(cls, *args):
     calls["started"] += 1
-    return start(cls, synonyms)
+    return start(cls, *args)
 def recorded_pages(self, docs, synonyms):
     result = pages(self, docs, synonyms)
     calls["used"].append(result is not None)
     return result
-if sys.argv[2] == "ahead":
+def recorded_entries(self):
+    if mode == "killed":  # the process dies before it gives the entries back
+        self._process.kill()
+        self._process.join()
+    result = entries(self)
+    calls["indexed"].append(result is not None)
+    return result
+def recorded_files(self, index):
+    result = files(self, index)
+    calls["split"].append(result is not None)
+    return result
+if mode in ("ahead", "killed"):
+    search_ahead.SplitAhead.files = recorded_files
     search_ahead.SplitAhead.start = classmethod(counted_start)
     search_ahead.SplitAhead.pages = recorded_pages
+    search_ahead.SplitAhead.entries = recorded_entries
 else:
-    search_ahead.SplitAhead.start = classmethod(lambda cls, synonyms: None)
+    search_ahead.SplitAhead.start = classmethod(lambda cls, *args: None)
 from mkdocs.__main__ import cli
 sys.argv = ["mkdocs", "build", "-q", "-f", sys.argv[3], "-d", sys.argv[4]]
 try:
@@ -154,7 +170,8 @@ def search_files(site) -> dict[str, bytes]:
 def test_a_first_build_weighs_its_pages_ahead_and_writes_the_same_index(tmp_path):
     project = make_project(tmp_path / "projet", small_corpus())
     first = build(project, tmp_path / "ahead", "ahead", tmp_path)
-    assert first == {"started": 1, "used": [True]}
+    # The process indexed the pages and computed the split files itself.
+    assert first == {"started": 1, "used": [], "indexed": [True], "split": [True]}
     cache = project / ".cache"
     plain = make_project(tmp_path / "sans", small_corpus())
     assert build(plain, tmp_path / "plain", "plain", tmp_path)["started"] == 0
@@ -163,5 +180,101 @@ def test_a_first_build_weighs_its_pages_ahead_and_writes_the_same_index(tmp_path
     assert ahead_files == search_files(tmp_path / "plain")
     # The next build finds the split in the cache: no process.
     assert (cache / "recherche").is_dir()
-    assert build(project, tmp_path / "again", "ahead", tmp_path) == {"started": 0, "used": []}
+    assert build(project, tmp_path / "again", "ahead", tmp_path) == {
+        "started": 0, "used": [], "indexed": [], "split": []}
     assert search_files(tmp_path / "again") == ahead_files
+
+
+def test_a_process_that_dies_before_giving_the_entries_back_leaves_the_same_index(tmp_path):
+    """The build then indexes every page itself, from each page's HTML of the time."""
+    project = make_project(tmp_path / "projet", small_corpus())
+    calls = build(project, tmp_path / "killed", "killed", tmp_path)
+    assert calls == {"started": 1, "used": [False], "indexed": [False], "split": []}
+    plain = make_project(tmp_path / "sans", small_corpus())
+    build(plain, tmp_path / "plain", "plain", tmp_path)
+    assert search_files(tmp_path / "killed") == search_files(tmp_path / "plain")
+
+
+def material_index():
+    from material.plugins.search.plugin import SearchIndex
+    return SearchIndex(lang=["fr"], separator=r"[\s\-]+", pipeline=["stemmer"], fields={})
+
+
+def pages_to_index():
+    from mkdocs.structure.toc import get_toc
+    toc = get_toc([{"level": 1, "id": "creer", "name": "Créer", "children": [
+        {"level": 2, "id": "etapes", "name": "Étapes", "children": []}]}])
+    first = SimpleNamespace(
+        content='<h1 id="creer">Créer</h1><p>Un mot de passe long.</p>'
+                '<h2 id="etapes">Étapes</h2><p>Ouvrez les <em>réglages</em>.</p>',
+        toc=toc, url="fiches/securite/mots-de-passe/", title="Créer",
+        meta={"title": "Créer un mot de passe", "tags": ["sécurité"], "search": {"boost": 2},
+              "level": "debutant", "duration": 45, "module": "securite"})
+    second = SimpleNamespace(content="<p>Sans titre ni table.</p>", toc=get_toc([]),
+                             url="a-propos/", title="À propos", meta={})
+    return [first, second]
+
+
+def test_the_process_indexes_pages_as_material_does(forkable):
+    pages = pages_to_index()
+    expected = material_index()
+    for page in pages:
+        expected.add_entry_from_context(page)
+    ahead = SplitAhead.start(SYNONYMS, material_index(), search.enrich_doc)
+    for page in pages:
+        assert ahead.index(search_ahead.snapshot(page), search.fiche_details(page.meta))
+    entries = ahead.entries()
+    assert entries == expected.entries
+    assert [e["location"] for e in entries] == [
+        "fiches/securite/mots-de-passe/", "fiches/securite/mots-de-passe/#etapes",
+        "a-propos/"]
+    assert entries[0]["boost"] == 2 and entries[0]["tags"] == ["sécurité"]
+    assert entries[2]["title"] == "À propos"  # no heading: the page's own title
+    # The documents weighed are the enriched ones: the fiche gets its level and duration.
+    enriched = search.enrich(
+        {"docs": expected.entries},
+        {"fiches/securite/mots-de-passe/": search.fiche_details(pages[0].meta)},
+        search.load_synonyms())["docs"]
+    assert enriched[0]["fiche"] == {"niveau": "Débutant", "duree": "45 min"}
+    assert ahead.pages(enriched, SYNONYMS) is not None
+
+
+def test_a_page_the_process_cannot_index_makes_the_build_index_them_all(forkable):
+    pages = pages_to_index()
+    ahead = SplitAhead.start(SYNONYMS, material_index(), search.enrich_doc)
+    broken = {**search_ahead.snapshot(pages[0]), "content": None}  # the parser refuses it
+    assert ahead.index(broken, None)
+    assert ahead.index(search_ahead.snapshot(pages[1]), None)
+    assert ahead.entries() is None
+    assert not ahead._process.is_alive()
+
+
+def test_indexed_as_reads_the_html_of_the_time_and_the_rest_from_the_page():
+    page = pages_to_index()[0]
+    seen = search_ahead.IndexedAs(page, "<p>Avant.</p>")
+    page.content = "<p>Après.</p>"
+    assert seen.content == "<p>Avant.</p>" and seen.url == page.url and seen.toc is page.toc
+
+
+@pytest.mark.parametrize("told", ["the same index", "another configuration", "other pages"])
+def test_the_process_computes_the_split_files_of_the_index_it_was_told(forkable, told):
+    pages = pages_to_index()
+    ahead = SplitAhead.start(SYNONYMS, material_index(), search.enrich_doc)
+    for page in pages:
+        ahead.index(search_ahead.snapshot(page), search.fiche_details(page.meta))
+    entries = ahead.entries()
+    fiches = {"fiches/securite/mots-de-passe/": search.fiche_details(pages[0].meta)}
+    data = search.enrich({"config": {"lang": ["fr"]}, "docs": entries}, fiches,
+                         search.load_synonyms())
+    ahead.split_early({k: v for k, v in data.items() if k != "docs"})
+    if told == "another configuration":
+        data = {**data, "config": {**data["config"], "lang": ["en"]}}
+    elif told == "other pages":
+        data = {**data, "docs": data["docs"][:-1]}
+    files = ahead.files(data)
+    assert not ahead._process.is_alive()
+    if told == "the same index":
+        assert files == search_split.split_files(data)
+        assert any(name.startswith(search_split.WORDS_DIR + "/") for name in files)
+    else:
+        assert files is None

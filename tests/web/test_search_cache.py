@@ -50,7 +50,7 @@ def test_an_unchanged_index_is_copied_byte_for_byte(tmp_path, monkeypatch):
     def no_split(*args, **kwargs):
         raise AssertionError("the split should come from the cache")
 
-    monkeypatch.setattr(search_split, "write_split", no_split)
+    monkeypatch.setattr(search_split, "split_files", no_split)
     second = site_with_index(tmp_path / "b")
     assert search.rewrite_index(second, FICHES, search.Synonyms(), split=True, cache_dir=cache)
     assert files_of(second) == computed

@@ -16,6 +16,7 @@ offline plugin inlines it into `search_index.js` (mirror builds), so both read t
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from fichotheque import safeyaml
 from fichotheque.content.model import level_label
 from fichotheque.web import search_cache, search_split
 from fichotheque.web.pages import duration_text
-from fichotheque.web.search_ahead import SplitAhead
+from fichotheque.web.search_ahead import IndexedAs, SplitAhead, snapshot
 
 INDEX_PATH = Path("search") / "search_index.json"
 OFFLINE_PLUGIN = "material/offline"
@@ -166,13 +167,25 @@ def rewrite_index(site_dir: Path, fiches: dict[str, dict[str, str]], synonyms: S
     index = json.loads(raw.decode("utf-8"))
     data = enrich(index, fiches, synonyms)
     if split:
-        pages = ahead.pages(data["docs"], data["config"][CONFIG_KEY]) if ahead else None
-        files = search_split.write_split(Path(site_dir), data, pages)
+        files = ahead.files(data) if ahead is not None and ahead.splitting else None
+        if files is None:
+            pages = ahead.pages(data["docs"], data["config"][CONFIG_KEY]) if ahead else None
+            files = search_split.split_files(data, pages)
+        search_split.write_files(path.parent, files)
         if entry is not None:
             search_cache.store(cache_dir, entry, files)
     else:
         path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
     return True
+
+
+def _can_index_ahead(index) -> bool:
+    """Material's index as this code knows it (its entries list, still empty, and the two
+    methods `SearchBuild` routes through the process)."""
+    return (index is not None and type(getattr(index, "entries", None)) is list
+            and not index.entries
+            and callable(getattr(type(index), "add_entry_from_context", None))
+            and callable(getattr(type(index), "generate_search_index", None)))
 
 
 class SearchBuild:
@@ -190,6 +203,8 @@ class SearchBuild:
         self.ahead: SplitAhead | None = None
         self._material = None  # Material's search plugin: its index grows page by page
         self._seen = 0
+        self._index = None  # Material's index, while the process indexes the pages
+        self._kept: list = []
 
     @classmethod
     def from_config(cls, config) -> SearchBuild:
@@ -224,9 +239,50 @@ class SearchBuild:
         if (self._material is not None and self.cache_dir is not None
                 and self.split_wanted(self.expected_fiches)
                 and not search_cache.has_entry(self.cache_dir)):
-            # A first build: the pages are weighed while they render (see search_ahead).
-            self.ahead = SplitAhead.start(self.synonyms.as_config())
+            # A first build: the pages are indexed and weighed while they render (see
+            # search_ahead).
+            index = getattr(self._material, "search_index", None)
+            if not _can_index_ahead(index):
+                index = None
+            self.ahead = SplitAhead.start(self.synonyms.as_config(), index, enrich_doc)
+            if self.ahead is not None and index is not None:
+                self._index_ahead(index)
         return config
+
+    def _index_ahead(self, index) -> None:
+        """Material's search hands each page to the process instead of indexing it, and
+        takes back the entries before it writes its index (`entries_from_ahead`)."""
+        self._indexed_here, self._kept = type(index).add_entry_from_context, []
+        self._generate = type(index).generate_search_index
+        index.add_entry_from_context = self._hand_over
+        index.generate_search_index = self._entries_then_generate
+        self._index = index
+
+    def _hand_over(self, page) -> None:
+        content = page.content
+        self._kept.append((page, content))
+        if self.ahead is None or not self.ahead.index(snapshot(page),
+                                                      fiche_details(page.meta or {})):
+            self._indexed_here(self._index, IndexedAs(page, content))
+
+    def _entries_then_generate(self, prev):
+        index, kept = self._index, self._kept
+        del index.add_entry_from_context, index.generate_search_index  # Material's own again
+        self._index, self._kept = None, []
+        entries = self.ahead.entries() if self.ahead is not None else None
+        if entries is not None:
+            index.entries[:0] = entries
+            if self.split_wanted():  # computed there while the other hooks finish
+                empty = copy.copy(index)
+                empty.entries = []
+                head = enrich(json.loads(self._generate(empty, None)), {}, self.synonyms)
+                self.ahead.split_early({k: v for k, v in head.items() if k != "docs"})
+        else:
+            # The process failed: every page is indexed here, from its HTML of the time.
+            index.entries.clear()
+            for page, content in kept:
+                self._indexed_here(index, IndexedAs(page, content))
+        return self._generate(index, prev)
 
     def split_wanted(self, fiches: int | None = None) -> bool:
         """Split the index online when the site is large (never offline: file:// reads it
@@ -245,7 +301,7 @@ class SearchBuild:
         details = fiche_details(page.meta or {})
         if details:
             self.fiches[page.url] = details
-        if self.ahead is not None:
+        if self.ahead is not None and self._index is None:
             self._feed_ahead()
 
     def _feed_ahead(self) -> None:

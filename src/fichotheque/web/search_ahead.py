@@ -10,6 +10,14 @@ The result is used only when the documents handed over are exactly the documents
 index (read back from `search_index.json`, as without this module) and the synonyms are the
 same: otherwise the split is computed as before. The files are the same either way (tested).
 
+The process can also index the pages itself (`index`): Material's search plugin splits each
+page's HTML into sections with a Python HTML parser (about 1 s at 1,000 fiches, on the build's
+path). `SearchBuild` then hands over what Material would read from the page (its HTML at that
+moment, table of contents, address, title, front matter); the process runs Material's own
+`add_entry_from_context` on it, enriches and weighs the entries, and gives them back before
+Material writes `search_index.json`. If it fails on any page, the build indexes every page
+itself, from the HTML kept for that purpose (`IndexedAs`): the index is the same either way.
+
 Forking is safe only without threads (`lint.parallel.can_fork`: not in `mkdocs serve`, not in
 the desk), so the process is started at `on_config`, before the badge images' thread. It is
 not started when the cache already holds an entry: a build after a small change usually
@@ -20,9 +28,11 @@ build process its copied memory pages.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
 import multiprocessing
 import os
+from types import SimpleNamespace
 
 from fichotheque.content.lint.parallel import can_fork
 from fichotheque.web import search_split
@@ -30,9 +40,16 @@ from fichotheque.web import search_split
 log = logging.getLogger("mkdocs.plugins.fichotheque.search")
 
 
-def _child(receive, send, synonyms: dict) -> None:
+# Messages besides documents, None (done: the weighed pages back) and False (stop).
+PAGE, ENTRIES, SPLIT = "page", "entries", "split"
+
+
+def _child(receive, send, synonyms: dict, material_index=None, enrich=None) -> None:
     try:
         weights = search_split.PageWeights(synonyms)
+        fiches: dict[str, dict] = {}
+        fed: list[dict] = []
+        failed = False
         while True:
             docs = receive.recv()
             if docs is None:  # every page was handed over: send the weighed pages back
@@ -40,6 +57,21 @@ def _child(receive, send, synonyms: dict) -> None:
                 break
             if docs is False:  # not needed after all
                 break
+            if isinstance(docs, tuple) and docs[0] == ENTRIES:
+                send.send(None if failed else (material_index.entries, fed))
+                continue
+            if isinstance(docs, tuple) and docs[0] == SPLIT:  # the files, all computed here
+                send.send(search_split.split_files({**docs[1], "docs": fed}, weights.pages))
+                break
+            if isinstance(docs, tuple) and docs[0] == PAGE:
+                if failed:
+                    continue
+                try:
+                    docs = _indexed(material_index, enrich, fiches, *docs[1:])
+                except Exception:  # the build indexes every page itself
+                    failed = True
+                    continue
+                fed.extend(docs)
             weights.add(docs)
     except BaseException:
         # The build stopped, was interrupted (Ctrl+C) or gave up: it computes the split
@@ -47,6 +79,33 @@ def _child(receive, send, synonyms: dict) -> None:
         pass
     finally:
         os._exit(0)
+
+
+def _indexed(material_index, enrich, fiches: dict, snapshot: dict, details) -> list[dict]:
+    """Material's entries for one page, enriched as `SearchBuild` would (`enrich_doc`)."""
+    before = len(material_index.entries)
+    type(material_index).add_entry_from_context(material_index, SimpleNamespace(**snapshot))
+    if details:
+        fiches[snapshot["url"]] = details
+    return [doc for doc in (enrich(e, fiches) for e in material_index.entries[before:])
+            if doc is not None]
+
+
+class IndexedAs:
+    """A page as Material's search read it: its HTML of that moment, the rest from the page
+    (to index it in the build's process when the other one failed)."""
+
+    def __init__(self, page, content: str):
+        self._page, self.content = page, content
+
+    def __getattr__(self, name):
+        return getattr(self._page, name)
+
+
+def snapshot(page) -> dict:
+    """What Material's `add_entry_from_context` reads from a page."""
+    return {"content": page.content, "toc": page.toc, "url": page.url, "title": page.title,
+            "meta": dict(page.meta or {})}
 
 
 class SplitAhead:
@@ -57,17 +116,23 @@ class SplitAhead:
         self._synonyms = synonyms
         self._fed: list[dict] = []
         self._working = True
+        self._head: dict | None = None
 
     @classmethod
-    def start(cls, synonyms: dict) -> SplitAhead | None:
-        """The process, started now; None where forking is not safe or not possible."""
+    def start(cls, synonyms: dict, material_index=None, enrich=None) -> SplitAhead | None:
+        """The process, started now; None where forking is not safe or not possible.
+        `material_index` (Material's `SearchIndex`, still empty) and `enrich` let it index
+        pages (`index`)."""
         if not can_fork():
             return None
         context = multiprocessing.get_context("fork")
         try:
             down_receive, down_send = context.Pipe(duplex=False)
             up_receive, up_send = context.Pipe(duplex=False)
-            process = context.Process(target=_child, args=(down_receive, up_send, synonyms),
+            _widen(down_send)  # a page's HTML is larger than the pipe's default 64 KiB
+            process = context.Process(target=_child,
+                                      args=(down_receive, up_send, synonyms, material_index,
+                                            enrich),
                                       daemon=True, name="fichotheque-recherche")
             process.start()
         except OSError as exc:
@@ -86,6 +151,68 @@ class SplitAhead:
         try:
             self._send.send(docs)
         except (OSError, ValueError):  # the process died: the split is computed at the end
+            self.stop()
+
+    def index(self, page_snapshot: dict, details) -> bool:
+        """Hand over a page for the process to index (`snapshot`, `fiche_details`); False
+        when the process is gone."""
+        if not self._working:
+            return False
+        try:
+            self._send.send((PAGE, page_snapshot, details))
+        except (OSError, ValueError, TypeError, AttributeError):
+            # TypeError/AttributeError: something in the page that cannot be sent
+            self.stop()
+            return False
+        return True
+
+    def entries(self) -> list[dict] | None:
+        """Material's entries of every page handed to `index`, in order; None when the
+        process failed (the caller indexes the pages itself)."""
+        if not self._working:
+            return None
+        try:
+            self._send.send((ENTRIES,))
+            answer = self._receive.recv()
+        except (EOFError, OSError, ValueError, TypeError):
+            answer = None
+        if answer is None:
+            self.stop()
+            return None
+        entries, fed = answer
+        self._fed.extend(fed)
+        return entries
+
+    def split_early(self, head: dict) -> None:
+        """Have the process compute the split files now, of the index `head` (everything
+        but the documents) with the documents of the pages it indexed; the build goes on
+        with its other steps meanwhile (`files`)."""
+        if not self._working:
+            return
+        try:
+            self._send.send((SPLIT, head))
+        except (OSError, ValueError, TypeError):
+            self.stop()
+            return
+        self._head = head
+
+    @property
+    def splitting(self) -> bool:
+        return self._working and self._head is not None
+
+    def files(self, index: dict) -> dict[str, str] | None:
+        """The split files of `index` (paths in `search/` and their text), when it is exactly
+        the index the process was told of (`split_early`); None otherwise. Stops the
+        process."""
+        try:
+            head = {key: value for key, value in index.items() if key != "docs"}
+            if not self.splitting or head != self._head or index.get("docs") != self._fed:
+                return None
+            files = self._receive.recv()
+            return files if isinstance(files, dict) else None
+        except (EOFError, OSError, ValueError, TypeError):
+            return None
+        finally:
             self.stop()
 
     def pages(self, docs: list[dict], synonyms: dict) -> list | None:
@@ -117,3 +244,9 @@ class SplitAhead:
         if self._process.is_alive():
             self._process.terminate()
             self._process.join()
+
+
+def _widen(connection) -> None:
+    """Give the pipe under `connection` 1 MiB where Linux allows it (else it stays as is)."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)

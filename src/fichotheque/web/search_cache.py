@@ -6,7 +6,7 @@ themselves (about 1 s at 1,000 fiches) and a pure function of what it reads: Mat
 splits. When none of them changed since the last build, the files are written from the cache
 instead of being computed again.
 
-Layout: `.cache/recherche/<key>.json` holds every file `write_split` wrote, as
+Layout: `.cache/recherche/<key>.json` holds every file of the split (`search_split.split_files`), as
 `{"cle": <key>, "fichiers": {<path in search/>: <text>}}`, in one file: a first build writes
 one cache file instead of a thousand (file creation is what costs on a slow disk), and a
 warm build reads one. It is written under a temporary name and renamed, so an entry is
@@ -29,7 +29,7 @@ from fichotheque.web import search_split
 
 FOLDER = Path(".cache") / "recherche"
 SUFFIX = ".json"
-# The only paths `write_split` writes: `search_index.json`, `mots/<name>.json`, `pages/<n>.json`.
+# The only paths of the split: `search_index.json`, `mots/<name>.json`, `pages/<n>.json`.
 _PATH = re.compile(rf"search_index\.json|{search_split.WORDS_DIR}/[a-z0-9_]+\.json"
                    rf"|{search_split.PAGES_DIR}/[0-9]+\.json")
 
@@ -93,7 +93,7 @@ def restore(cache_dir: Path, entry: str, search_dir: Path) -> bool:
 
 
 def store(cache_dir: Path, entry: str, files: dict[str, str]) -> None:
-    """Keep `files` (what `write_split` wrote) under `entry`, in place of older entries."""
+    """Keep `files` (the split written into the site) under `entry`, in place of older entries."""
     cache_dir = Path(cache_dir)
     target = cache_dir / f"{entry}{SUFFIX}"
     scratch = cache_dir / f".{entry}.{os.getpid()}.tmp"

@@ -355,13 +355,5 @@ def write_files(search_dir: Path, files: dict[str, str]) -> None:
         (search_dir / name).write_text(text, "utf-8")
 
 
-def write_split(site_dir: Path, index: dict, pages: list[_Page] | None = None
-                ) -> dict[str, str]:
-    """Write the split index into `site_dir/search/`; return the files written."""
-    files = split_files(index, pages)
-    write_files(Path(site_dir) / "search", files)
-    return files
-
-
 def _json(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
