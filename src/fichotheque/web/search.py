@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import os
 from dataclasses import dataclass, field
 from importlib import resources
@@ -28,6 +29,8 @@ from fichotheque.content.model import level_label
 from fichotheque.web import search_cache, search_split
 from fichotheque.web.pages import duration_text
 from fichotheque.web.search_ahead import IndexedAs, SplitAhead, snapshot
+
+log = logging.getLogger("mkdocs.plugins.fichotheque.search")
 
 INDEX_PATH = Path("search") / "search_index.json"
 OFFLINE_PLUGIN = "material/offline"
@@ -243,6 +246,8 @@ class SearchBuild:
             # search_ahead).
             index = getattr(self._material, "search_index", None)
             if not _can_index_ahead(index):
+                log.debug("recherche : index de Material inconnu de cette version, il est fait "
+                          "dans le processus de la construction")
                 index = None
             self.ahead = SplitAhead.start(self.synonyms.as_config(), index, enrich_doc)
             if self.ahead is not None and index is not None:
@@ -309,6 +314,8 @@ class SearchBuild:
         if not isinstance(entries, list) or len(entries) < self._seen:
             self.ahead.stop()  # not the index this code knows: the split is made at the end
             self.ahead = None
+            log.debug("recherche : index de Material inconnu de cette version, pages pesées "
+                      "à la fin")
             return
         new, self._seen = entries[self._seen:], len(entries)
         self.ahead.feed([doc for doc in (enrich_doc(e, self.fiches) for e in new)
