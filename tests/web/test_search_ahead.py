@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -278,3 +279,17 @@ def test_the_process_computes_the_split_files_of_the_index_it_was_told(forkable,
         assert any(name.startswith(search_split.WORDS_DIR + "/") for name in files)
     else:
         assert files is None
+
+
+def test_the_pipe_takes_a_whole_page(forkable):
+    """A page's HTML (tens of KiB) must not make the build wait for the process to read
+    (Linux: the pipe is widened up to the system's limit, 1 MiB by default)."""
+    import fcntl
+
+    limit = int(Path("/proc/sys/fs/pipe-max-size").read_text(encoding="ascii"))
+    ahead = SplitAhead.start(SYNONYMS, material_index(), search.enrich_doc)
+    try:
+        size = fcntl.fcntl(ahead._send.fileno(), fcntl.F_GETPIPE_SZ)
+        assert size >= min(1 << 20, limit) > 64 * 1024
+    finally:
+        ahead.stop()

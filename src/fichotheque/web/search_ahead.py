@@ -28,11 +28,15 @@ build process its copied memory pages.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import multiprocessing
 import os
 from types import SimpleNamespace
+
+try:
+    import fcntl
+except ImportError:  # Windows: no fork there, hence no process to hand pages to
+    fcntl = None
 
 from fichotheque.content.lint.parallel import can_fork
 from fichotheque.web import search_split
@@ -248,5 +252,7 @@ class SplitAhead:
 
 def _widen(connection) -> None:
     """Give the pipe under `connection` 1 MiB where Linux allows it (else it stays as is)."""
+    if fcntl is None:
+        return
     with contextlib.suppress(AttributeError, OSError, ValueError):
         fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
