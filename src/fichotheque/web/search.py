@@ -207,7 +207,8 @@ class SearchBuild:
         self._material = None  # Material's search plugin: its index grows page by page
         self._seen = 0
         self._index = None  # Material's index, while the process indexes the pages
-        self._kept: list = []
+        self._kept: list = []  # (page, its HTML when Material would have indexed it)
+        self._indexed_here = self._generate = None  # Material's own methods
 
     @classmethod
     def from_config(cls, config) -> SearchBuild:
@@ -256,7 +257,7 @@ class SearchBuild:
 
     def _index_ahead(self, index) -> None:
         """Material's search hands each page to the process instead of indexing it, and
-        takes back the entries before it writes its index (`entries_from_ahead`)."""
+        takes back the entries before it writes its index (`_entries_then_generate`)."""
         self._indexed_here, self._kept = type(index).add_entry_from_context, []
         self._generate = type(index).generate_search_index
         index.add_entry_from_context = self._hand_over
@@ -264,11 +265,10 @@ class SearchBuild:
         self._index = index
 
     def _hand_over(self, page) -> None:
-        content = page.content
-        self._kept.append((page, content))
-        if self.ahead is None or not self.ahead.index(snapshot(page),
-                                                      fiche_details(page.meta or {})):
-            self._indexed_here(self._index, IndexedAs(page, content))
+        # Kept: if the process fails (it then refuses every page), `_entries_then_generate`
+        # indexes them all here, from the HTML of this moment.
+        self._kept.append((page, page.content))
+        self.ahead.index(snapshot(page), fiche_details(page.meta or {}))
 
     def _entries_then_generate(self, prev):
         index, kept = self._index, self._kept

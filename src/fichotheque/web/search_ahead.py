@@ -31,6 +31,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import pickle
 from types import SimpleNamespace
 
 try:
@@ -164,8 +165,8 @@ class SplitAhead:
             return False
         try:
             self._send.send((PAGE, page_snapshot, details))
-        except (OSError, ValueError, TypeError, AttributeError):
-            # TypeError/AttributeError: something in the page that cannot be sent
+        except (OSError, ValueError, TypeError, AttributeError, pickle.PicklingError):
+            # all but the first two: something in the page that cannot be sent
             self.stop()
             return False
         return True
